@@ -1,0 +1,35 @@
+package dev.kiln.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A served model. Kiln resolves the model (from a TrainingJob, the newest qualified one, or a URI)
+ * and runs it in a Deployment behind a Service, reporting its URL, readiness and lineage.
+ */
+@Group(TrainingJob.GROUP)
+@Version(TrainingJob.VERSION)
+@ShortNames("ms")
+@Categories("kiln")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Model",
+    jsonPath = ".status.model.trainingJob",
+    type = Type.STRING,
+    getDescription = "The TrainingJob whose model is served")
+@AdditionalPrinterColumn(
+    name = "Model URI",
+    jsonPath = ".status.model.uri",
+    type = Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
+    implements Namespaced {}

@@ -1,0 +1,47 @@
+package dev.kiln.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import lombok.Data;
+import lombok.EqualsAndHashCode;
+import lombok.ToString;
+
+/** A model served over the Open Inference Protocol by a Deployment and a Service. */
+@Data
+@EqualsAndHashCode(callSuper = true)
+@ToString(callSuper = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelServerSpec extends WorkloadSpec {
+  @JsonPropertyDescription("The model to serve.")
+  @Required
+  private ModelSource model;
+
+  @JsonPropertyDescription("The inference image; the operator's reference model server if unset.")
+  @Size(max = Validation.MAX_IMAGE)
+  @Pattern(Validation.IMAGE)
+  private String image;
+
+  @JsonPropertyDescription("Port the server listens on and the Service exposes.")
+  @Min(1)
+  @Max(65535)
+  @Default("8080")
+  private Integer port;
+
+  @JsonPropertyDescription("Replicas when autoscaling is not set.")
+  @Min(0)
+  @Max(1000)
+  @Default("1")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Scale on CPU with a HorizontalPodAutoscaler instead of fixed replicas.")
+  private Autoscaling autoscaling;
+
+  @JsonPropertyDescription("Restrict who may call the server (on by default).")
+  private NetworkPolicySpec networkPolicy;
+}

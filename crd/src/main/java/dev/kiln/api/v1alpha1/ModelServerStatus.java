@@ -1,0 +1,38 @@
+package dev.kiln.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import lombok.Data;
+
+/** What Kiln observed of a model server. Written by the operator only. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelServerStatus {
+  @JsonPropertyDescription("Pending, Loading, Ready, Degraded or Failed.")
+  private ModelServerPhase phase;
+
+  @JsonPropertyDescription("ModelResolved, Available, Progressing and Ready.")
+  @Size(max = 16)
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("In-cluster URL: http://<name>.<namespace>.svc.cluster.local:<port>.")
+  private String url;
+
+  @JsonPropertyDescription("The model being served, with its lineage.")
+  private ServedModel model;
+
+  @JsonPropertyDescription("Replicas of the server.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Replicas ready to answer requests.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Why the server is failing.")
+  private Failure failure;
+}

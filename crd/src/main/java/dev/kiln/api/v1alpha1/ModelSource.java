@@ -1,0 +1,79 @@
+package dev.kiln.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import lombok.AllArgsConstructor;
+import lombok.Builder;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+/** Which model a ModelServer serves: one TrainingJob's, the newest qualified one, or a URI. */
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(self.trainingJobRef) ? 1 : 0) + (has(self.latest) ? 1 : 0) + (has(self.uri) ? 1 : 0)"
+            + " == 1",
+    message = "model: set exactly one of trainingJobRef, latest or uri")
+@ValidationRule(
+    value = "!has(self.credentialsSecret) || has(self.uri)",
+    message = "model.credentialsSecret applies only to model.uri")
+public class ModelSource {
+  /** A TrainingJob in the ModelServer's namespace, by name. */
+  @Data
+  @NoArgsConstructor
+  @AllArgsConstructor
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TrainingJobRef {
+    @JsonPropertyDescription("Name of the TrainingJob whose model to serve once it has succeeded.")
+    @Required
+    @Size(max = Validation.MAX_SUBDOMAIN)
+    @Pattern(Validation.DNS1123_SUBDOMAIN)
+    private String name;
+  }
+
+  /** The newest succeeded and qualified TrainingJob among those a label selector matches. */
+  @Data
+  @NoArgsConstructor
+  @AllArgsConstructor
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Latest {
+    @JsonPropertyDescription(
+        "Labels of the candidate TrainingJobs. The newest Succeeded one whose ModelQualified is"
+            + " not False is served, and a newer one rolls out automatically.")
+    @Required
+    private LabelSelector selector;
+  }
+
+  @JsonPropertyDescription("Serve the model of this TrainingJob.")
+  private TrainingJobRef trainingJobRef;
+
+  @JsonPropertyDescription("Serve the newest qualified model among matching TrainingJobs.")
+  private Latest latest;
+
+  @JsonPropertyDescription(
+      "Serve the model at this URI: pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>.")
+  @Size(max = Validation.MAX_URI)
+  @Pattern(Validation.SOURCE_URI)
+  private String uri;
+
+  @JsonPropertyDescription("Secret with credentials for an s3:// or https:// uri.")
+  @Size(max = Validation.MAX_SUBDOMAIN)
+  @Pattern(Validation.DNS1123_SUBDOMAIN)
+  private String credentialsSecret;
+
+  @JsonPropertyDescription("Model format; the reference server loads onnx.")
+  @Size(max = 32)
+  @Pattern("^[a-z0-9][a-z0-9._-]*$")
+  @Default("onnx")
+  private String format;
+}

@@ -1,0 +1,53 @@
+package dev.kiln.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Map;
+import lombok.Data;
+
+/** What Kiln observed of a training run. Written by the operator only. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrainingJobStatus {
+  @JsonPropertyDescription("Pending, Queued, Running, Succeeded, Failed or Suspended.")
+  private TrainingJobPhase phase;
+
+  @JsonPropertyDescription(
+      "Accepted, Running, Succeeded, Failed, Suspended, Stalled and ModelQualified.")
+  @Size(max = 16)
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The Kubernetes Job running the training.")
+  private String jobName;
+
+  @JsonPropertyDescription("Pods started for this run so far (1 + retries).")
+  private Integer attempts;
+
+  @JsonPropertyDescription("When the training Job was started (RFC 3339).")
+  private String startTime;
+
+  @JsonPropertyDescription("When the run finished (RFC 3339).")
+  private String completionTime;
+
+  @JsonPropertyDescription("The latest progress report.")
+  private Progress progress;
+
+  @JsonPropertyDescription("Latest reported scalar metrics, name to decimal string.")
+  @Size(max = Validation.MAX_MAP)
+  private Map<String, String> metrics;
+
+  @JsonPropertyDescription("spec.keyMetric and its latest value, e.g. accuracy=0.973.")
+  private String keyMetric;
+
+  @JsonPropertyDescription("The trained model, once the run succeeded.")
+  private Artifact artifact;
+
+  @JsonPropertyDescription("Why the run failed.")
+  private Failure failure;
+}

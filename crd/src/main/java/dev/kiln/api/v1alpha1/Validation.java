@@ -1,0 +1,52 @@
+package dev.kiln.api.v1alpha1;
+
+/** Patterns and bounds shared by the API types, so each rule is written once. */
+public final class Validation {
+  private Validation() {}
+
+  /** A DNS-1123 label: the names of Kubernetes objects such as Services and Jobs. */
+  public static final String DNS1123_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /** A DNS-1123 subdomain: the names of Secrets, PVCs, ServiceAccounts, PriorityClasses. */
+  public static final String DNS1123_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  /** A container image reference: registry/repository[:tag][@digest], no whitespace. */
+  public static final String IMAGE = "^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$";
+
+  /** A positive storage quantity such as 10Gi or 500M. */
+  public static final String STORAGE_QUANTITY =
+      "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+
+  /** Where data can come from: a PVC path, an S3 object or prefix, or an HTTPS URL. */
+  public static final String SOURCE_URI =
+      "^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/\\S*)?|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?"
+          + "|https://[^\\s/]+(/\\S*)?)$";
+
+  /** Where a trained model can be uploaded to: an S3 prefix or a path on a PVC. */
+  public static final String OUTPUT_URI =
+      "^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/\\S*)?|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?)$";
+
+  /** A metric or hyperparameter name: letters, digits, '_', '.', '-', starting with a letter. */
+  public static final String METRIC_NAME = "^[A-Za-z][A-Za-z0-9_.-]*$";
+
+  /** Prefix of a transition rule that holds until the training Job exists (status.jobName). */
+  public static final String UNLESS_STARTED =
+      "!has(oldSelf.status) || !has(oldSelf.status.jobName) || ";
+
+  /** Message suffix of those rules; the rule prefixes it with the field's path. */
+  public static final String FROZEN_ONCE_STARTED =
+      " cannot change once training has started; only spec.suspend and"
+          + " spec.ttlSecondsAfterFinished can. Create a new TrainingJob to re-run with other"
+          + " settings.";
+
+  public static final int MAX_NAME = 63;
+  public static final int MAX_SUBDOMAIN = 253;
+  public static final int MAX_IMAGE = 512;
+  public static final int MAX_URI = 2048;
+  public static final int MAX_ARG = 4096;
+  public static final int MAX_ARGS = 256;
+  public static final int MAX_ENV = 128;
+  public static final int MAX_MAP = 64;
+  public static final int MAX_MESSAGE = 32768;
+}
