@@ -1,0 +1,179 @@
+package dev.kiln.operator.trainingjob;
+
+import dev.kiln.api.v1alpha1.Failure;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Explains why pods do not start or did not finish, from their conditions and container states, in
+ * the words a user can act on (image name wrong, out of memory, exit code and last log line).
+ */
+public final class PodFailures {
+  /** Waiting reasons that will not fix themselves: the image or the configuration is wrong. */
+  static final Set<String> STARTUP_PROBLEMS =
+      Set.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
+  static final int MAX_MESSAGE = 1024;
+
+  private PodFailures() {}
+
+  /** Why the newest pod cannot start (unschedulable, image pull, bad config), if it cannot. */
+  public static Optional<Failure> startupProblem(List<Pod> pods) {
+    for (Pod pod : newestFirst(pods)) {
+      Optional<PodCondition> unschedulable =
+          conditions(pod)
+              .filter(
+                  c ->
+                      "PodScheduled".equals(c.getType())
+                          && "False".equals(c.getStatus())
+                          && "Unschedulable".equals(c.getReason()))
+              .findFirst();
+      if (unschedulable.isPresent()) {
+        return Optional.of(
+            Failure.builder()
+                .reason("Unschedulable")
+                .message(bound(unschedulable.get().getMessage()))
+                .pod(pod.getMetadata().getName())
+                .build());
+      }
+      for (ContainerStatus cs : containerStatuses(pod)) {
+        ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+        if (waiting != null && STARTUP_PROBLEMS.contains(waiting.getReason())) {
+          return Optional.of(
+              Failure.builder()
+                  .reason(waiting.getReason())
+                  .message(
+                      bound(
+                          waiting.getMessage() != null
+                              ? waiting.getMessage()
+                              : "container "
+                                  + cs.getName()
+                                  + " cannot start (image "
+                                  + cs.getImage()
+                                  + ")"))
+                  .pod(pod.getMetadata().getName())
+                  .container(cs.getName())
+                  .build());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why the newest failed pod failed: eviction, OOM kill, or a non-zero exit. */
+  public static Optional<Failure> lastPodFailure(List<Pod> pods) {
+    for (Pod pod : newestFirst(pods)) {
+      if (pod.getStatus() != null && "Evicted".equals(pod.getStatus().getReason())) {
+        return Optional.of(
+            Failure.builder()
+                .reason("Evicted")
+                .message(bound(pod.getStatus().getMessage()))
+                .pod(pod.getMetadata().getName())
+                .build());
+      }
+      for (ContainerStatus cs : containerStatuses(pod)) {
+        ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
+        if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+          boolean oom = "OOMKilled".equals(t.getReason());
+          String message =
+              oom
+                  ? "container " + cs.getName() + " was killed for exceeding its memory limit"
+                  : TerminationMessage.errorLine(t.getMessage())
+                      .orElse("container " + cs.getName() + " exited with code " + t.getExitCode());
+          return Optional.of(
+              Failure.builder()
+                  .reason(oom ? "OOMKilled" : "Error")
+                  .message(bound(message))
+                  .pod(pod.getMetadata().getName())
+                  .container(cs.getName())
+                  .exitCode(t.getExitCode())
+                  .build());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True once any container of the trainer has started in any pod: training is under way. */
+  public static Optional<String> trainerStartedAt(List<Pod> pods, String container) {
+    return pods.stream()
+        .flatMap(p -> containerStatuses(p).stream())
+        .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
+        .map(
+            cs -> {
+              if (cs.getState().getRunning() != null) {
+                return cs.getState().getRunning().getStartedAt();
+              }
+              if (cs.getState().getTerminated() != null) {
+                return cs.getState().getTerminated().getStartedAt();
+              }
+              return null;
+            })
+        .filter(s -> s != null)
+        .min(Comparator.naturalOrder());
+  }
+
+  public static boolean trainerRunning(List<Pod> pods, String container) {
+    return pods.stream()
+        .flatMap(p -> containerStatuses(p).stream())
+        .anyMatch(
+            cs ->
+                container.equals(cs.getName())
+                    && cs.getState() != null
+                    && cs.getState().getRunning() != null);
+  }
+
+  static List<ContainerStatus> containerStatuses(Pod pod) {
+    List<ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      if (pod.getStatus().getInitContainerStatuses() != null) {
+        all.addAll(pod.getStatus().getInitContainerStatuses());
+      }
+      if (pod.getStatus().getContainerStatuses() != null) {
+        all.addAll(pod.getStatus().getContainerStatuses());
+      }
+    }
+    return all;
+  }
+
+  private static Stream<PodCondition> conditions(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getConditions() == null
+        ? Stream.empty()
+        : pod.getStatus().getConditions().stream();
+  }
+
+  static List<Pod> newestFirst(List<Pod> pods) {
+    return pods.stream()
+        .sorted(
+            Comparator.comparing(
+                    (Pod p) ->
+                        p.getMetadata().getCreationTimestamp() == null
+                            ? ""
+                            : p.getMetadata().getCreationTimestamp())
+                .thenComparing(p -> p.getMetadata().getName())
+                .reversed())
+        .toList();
+  }
+
+  static String bound(String message) {
+    if (message == null) {
+      return null;
+    }
+    String trimmed = message.strip();
+    return trimmed.length() <= MAX_MESSAGE ? trimmed : trimmed.substring(0, MAX_MESSAGE) + "…";
+  }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.operator.trainingjob;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The trainer's final report, read from its termination message (/dev/termination-log): {"metrics":
+ * {name: number}, "artifact": {"path", "sha256", "format", "sizeBytes"}}. Kubernetes caps the
+ * message at 4 KiB; anything else is "malformed" and reported, never fatal.
+ */
+public record TerminationMessage(
+    Map<String, String> metrics, String artifactPath, String sha256, String format, Long size) {
+
+  public static final int MAX_METRICS = 64;
+  public static final int MAX_BYTES = 4096;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Parses a termination message; a message naming what is wrong if it cannot. */
+  public static Parsed parse(String message) {
+    if (message == null || message.isBlank()) {
+      return new Parsed(null, null);
+    }
+    if (message.length() > MAX_BYTES) {
+      return new Parsed(null, "termination message is larger than " + MAX_BYTES + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(message);
+    } catch (Exception e) {
+      return new Parsed(
+          null, "termination message is not JSON: " + PodFailures.bound(firstLine(message)));
+    }
+    if (root == null || !root.isObject()) {
+      return new Parsed(null, "termination message is not a JSON object");
+    }
+    Map<String, String> metrics = new LinkedHashMap<>();
+    JsonNode m = root.path("metrics");
+    if (!m.isMissingNode() && !m.isObject()) {
+      return new Parsed(null, "termination message: metrics must be an object of numbers");
+    }
+    for (var it = m.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (!e.getValue().isNumber()) {
+        return new Parsed(null, "termination message: metric " + e.getKey() + " is not a number");
+      }
+      if (metrics.size() < MAX_METRICS && e.getKey().length() <= 63) {
+        metrics.put(e.getKey(), decimal(e.getValue()));
+      }
+    }
+    JsonNode a = root.path("artifact");
+    String path = text(a, "path");
+    if (path != null && (path.startsWith("/") || path.contains(".."))) {
+      return new Parsed(
+          null, "termination message: artifact.path must be relative to the model dir");
+    }
+    Long size = a.path("sizeBytes").isIntegralNumber() ? a.path("sizeBytes").asLong() : null;
+    return new Parsed(
+        new TerminationMessage(metrics, path, text(a, "sha256"), text(a, "format"), size), null);
+  }
+
+  /** The one-line reason a failed trainer gave: {"error": "..."} or its first line. */
+  public static Optional<String> errorLine(String message) {
+    if (message == null || message.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode root = JSON.readTree(message);
+      if (root != null && root.hasNonNull("error")) {
+        return Optional.of(root.get("error").asText());
+      }
+    } catch (Exception e) {
+      // Not JSON: the container's last log lines (FallbackToLogsOnError).
+    }
+    return Optional.of(message.strip());
+  }
+
+  /** A number as a plain decimal string, as status.metrics stores it. */
+  static String decimal(JsonNode value) {
+    return new BigDecimal(value.asText()).stripTrailingZeros().toPlainString();
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isTextual() && !v.asText().isBlank() && v.asText().length() <= 1024
+        ? v.asText()
+        : null;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** A parsed message, or the reason it could not be used (for a Warning Event). */
+  public record Parsed(TerminationMessage message, String problem) {}
+}
