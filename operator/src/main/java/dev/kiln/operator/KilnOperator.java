@@ -1,0 +1,147 @@
+package dev.kiln.operator;
+
+import dev.kiln.operator.support.EventRecorder;
+import dev.kiln.operator.support.HttpEndpoints;
+import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.trainingjob.ReportTokens;
+import dev.kiln.operator.trainingjob.TrainingJobReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kiln operator process: the JOSDK operator with Kiln's reconcilers, plus the probe and metrics
+ * endpoints. {@link #start} is also what the integration tests and the sandbox run, so they
+ * exercise exactly the production wiring.
+ */
+public final class KilnOperator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KilnOperator.class);
+
+  private final Operator operator;
+  private final HttpEndpoints endpoints;
+  private final PrometheusMeterRegistry registry;
+
+  private KilnOperator(
+      Operator operator, HttpEndpoints endpoints, PrometheusMeterRegistry registry) {
+    this.operator = operator;
+    this.endpoints = endpoints;
+    this.registry = registry;
+  }
+
+  /** Runs the operator until SIGTERM, then stops it gracefully. */
+  static void runUntilShutdown(OperatorConfig config) throws InterruptedException {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KilnOperator kiln = start(client, config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("SIGTERM: stopping, finishing reconciles in flight");
+                  kiln.close();
+                  client.close();
+                  stopped.countDown();
+                },
+                "kiln-shutdown"));
+    stopped.await();
+  }
+
+  /** Starts the operator on the given client; returns once it is running (or standing by). */
+  public static KilnOperator start(KubernetesClient client, OperatorConfig config, Clock clock) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    KilnMetrics metrics = new KilnMetrics(registry);
+    EventRecorder events = new EventRecorder(client, clock, config.identity());
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // The mock API server (and some clusters' proxies) lack server-side apply: one
+                  // code path, JSON merge patches, in production and tests (DESIGN.md §2).
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withConcurrentReconciliationThreads(config.reconcileThreads())
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        config.leaseName(), config.leaseNamespace(), config.identity()));
+              }
+            });
+    operator.register(
+        new TrainingJobReconciler(
+            client, config, new ReportTokens(reportKey(config)), events, metrics, clock),
+        o -> {
+          if (!config.watchesAllNamespaces()) {
+            o.settingNamespaces(config.watchNamespaces());
+          }
+        });
+    HttpEndpoints endpoints;
+    try {
+      endpoints =
+          new HttpEndpoints(
+              config.httpPort(),
+              () ->
+                  operator.getRuntimeInfo().isStarted()
+                      && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+              registry);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on KILN_HTTP_PORT=" + config.httpPort(), e);
+    }
+    operator.start();
+    log.info(
+        "Kiln {} started: namespaces={}, leader election={}, http port {}",
+        OperatorConfig.VERSION,
+        config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+        config.leaderElection(),
+        endpoints.port());
+    return new KilnOperator(operator, endpoints, registry);
+  }
+
+  /**
+   * The key report tokens are signed with. It comes from a mounted Secret so every replica and
+   * restart agrees; without one, a random key works until the operator restarts.
+   */
+  static byte[] reportKey(OperatorConfig config) {
+    try {
+      if (Files.isReadable(config.reportKeyFile())) {
+        return Files.readAllBytes(config.reportKeyFile());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read KILN_REPORT_KEY_FILE", e);
+    }
+    log.warn(
+        "no report key at {} (KILN_REPORT_KEY_FILE): using a random key; running trainers' report"
+            + " tokens stop working when the operator restarts",
+        config.reportKeyFile());
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  public int httpPort() {
+    return endpoints.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    endpoints.close();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.kiln.operator.it;
+
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.operator.KilnOperator;
+import dev.kiln.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The fabric8 mock API server in CRUD mode with Kiln's CRDs applied, and helpers that play the Job
+ * controller and the kubelet by writing Job and Pod status, as a real cluster would.
+ */
+public final class KilnTestCluster implements AutoCloseable {
+  public static final String NS = "team-a";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  public KilnTestCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {
+      try (InputStream in =
+          KilnTestCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd + "-v1.yml")) {
+        client.apiextensions().v1().customResourceDefinitions().load(in).create();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  /** Test settings: ephemeral ports, the given extra environment. */
+  public static OperatorConfig config(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KILN_HTTP_PORT", "1");
+    env.put("KILN_REPORT_KEY_FILE", "/nonexistent/kiln-key");
+    env.put("KILN_RECONCILE_THREADS", "4");
+    env.putAll(extra);
+    OperatorConfig c = OperatorConfig.fromMap(env);
+    // Port 0 asks the OS for a free port; the config parser accepts only real ports.
+    return new OperatorConfig(
+        c.watchNamespaces(),
+        c.loaderImage(),
+        c.modelServerImage(),
+        0,
+        0,
+        c.reportUrl(),
+        c.reportKeyFile(),
+        c.leaderElection(),
+        c.leaseName(),
+        c.leaseNamespace(),
+        c.identity(),
+        c.jsonLogs(),
+        c.defaultWorkspaceSize(),
+        c.defaultStartupDeadline(),
+        c.defaultBackoffLimit(),
+        c.reportInterval(),
+        c.reconcileThreads());
+  }
+
+  public KilnOperator startOperator(Map<String, String> extra) {
+    return KilnOperator.start(client, config(extra), Clock.systemUTC());
+  }
+
+  public TrainingJob get(String name) {
+    return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
+  }
+
+  public List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace(NS).list().getItems();
+  }
+
+  public List<Event> events(String involvedName) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> involvedName.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  /** The Job controller: updates a Job's status. */
+  public void jobStatus(String jobName, Consumer<Job> change) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withName(jobName)
+        .editStatus(
+            j -> {
+              if (j.getStatus() == null) {
+                j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+              }
+              change.accept(j);
+              return j;
+            });
+  }
+
+  public void jobActive(String jobName) {
+    jobStatus(
+        jobName,
+        j -> {
+          j.getStatus().setActive(1);
+          j.getStatus().setStartTime(now());
+        });
+  }
+
+  public void jobFinished(String jobName, String type, String reason, int failed, int succeeded) {
+    jobStatus(
+        jobName,
+        j -> {
+          j.getStatus().setActive(0);
+          j.getStatus().setFailed(failed);
+          j.getStatus().setSucceeded(succeeded);
+          if (type.equals("Complete")) {
+            j.getStatus().setCompletionTime(now());
+          }
+          j.getStatus()
+              .setConditions(
+                  List.of(
+                      new JobConditionBuilder()
+                          .withType(type)
+                          .withStatus("True")
+                          .withReason(reason)
+                          .withLastTransitionTime(now())
+                          .build()));
+        });
+  }
+
+  /** The kubelet: a pod of the Job with the given trainer container status. */
+  public Pod pod(String trainingJob, String podName, ContainerStatus trainer) {
+    Job job =
+        jobs().stream()
+            .filter(j -> j.getMetadata().getName().startsWith(trainingJob))
+            .findFirst()
+            .orElseThrow();
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(NS)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(podName)
+                    .withNamespace(NS)
+                    .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .withCreationTimestamp(now())
+                    .endMetadata()
+                    .withSpec(job.getSpec().getTemplate().getSpec())
+                    .build())
+            .create();
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+              p.getStatus().setContainerStatuses(List.of(trainer));
+              return p;
+            });
+  }
+
+  public static ContainerStatus running() {
+    return new ContainerStatusBuilder()
+        .withName("trainer")
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(now())
+        .endRunning()
+        .endState()
+        .build();
+  }
+
+  public static ContainerStatus waiting(String reason, String message) {
+    return new ContainerStatusBuilder()
+        .withName("trainer")
+        .withImage("registry.example/nope:1")
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .endState()
+        .build();
+  }
+
+  public static ContainerStatus terminated(int exitCode, String reason, String message) {
+    return new ContainerStatusBuilder()
+        .withName("trainer")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withMessage(message)
+        .withStartedAt(now())
+        .withFinishedAt(now())
+        .endTerminated()
+        .endState()
+        .build();
+  }
+
+  public static String now() {
+    return dev.kiln.operator.support.Times.format(Instant.now());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.kiln.operator.it;
+
+import static dev.kiln.operator.it.KilnTestCluster.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.operator.KilnOperator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A TrainingJob's whole life against the mock API server, with the test as Job controller. */
+class TrainingJobLifecycleIT {
+  private KilnTestCluster cluster;
+  private KilnOperator operator;
+
+  @BeforeEach
+  void start() {
+    cluster = new KilnTestCluster();
+    operator = cluster.startOperator(Map.of());
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+    cluster.close();
+  }
+
+  @Test
+  void createsOwnedChildrenThenReportsRunningAndSucceeded() {
+    TrainingJob tj = cluster.client().resource(TrainingJobs.basic("iris")).create();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.jobs())
+                  .extracting(j -> j.getMetadata().getName())
+                  .containsExactly("iris-1");
+              assertThat(cluster.get("iris").getStatus().getPhase())
+                  .isEqualTo(TrainingJobPhase.Pending);
+            });
+    var client = cluster.client();
+    List<HasMetadata> children =
+        List.of(
+            client.persistentVolumeClaims().inNamespace(NS).withName("iris-workspace").get(),
+            client.secrets().inNamespace(NS).withName("iris-report-token").get(),
+            client.configMaps().inNamespace(NS).withName("iris-run").get(),
+            cluster.jobs().get(0));
+    for (HasMetadata child : children) {
+      OwnerReference owner = child.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getUid()).as(child.getKind()).isEqualTo(tj.getMetadata().getUid());
+      assertThat(owner.getController()).as(child.getKind()).isTrue();
+    }
+
+    cluster.jobActive("iris-1");
+    cluster.pod("iris", "iris-1-abcde", KilnTestCluster.running());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              TrainingJob now = cluster.get("iris");
+              assertThat(now.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Running);
+              assertThat(now.getStatus().getStartTime()).isNotNull();
+            });
+
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName("iris-1-abcde")
+        .editStatus(
+            p -> {
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          KilnTestCluster.terminated(
+                              0,
+                              "Completed",
+                              "{\"metrics\":{\"accuracy\":0.97,\"loss\":0.08},"
+                                  + "\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"ab12\",\"format\":\"onnx\"}}")));
+              return p;
+            });
+    cluster.jobFinished("iris-1", "Complete", "CompletionsReached", 0, 1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              TrainingJob done = cluster.get("iris");
+              assertThat(done.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
+              assertThat(done.getStatus().getCompletionTime()).isNotNull();
+              assertThat(done.getStatus().getMetrics()).containsEntry("accuracy", "0.97");
+              assertThat(done.getStatus().getArtifact().getUri())
+                  .isEqualTo("pvc://iris-workspace/model/model.onnx");
+              assertThat(done.getStatus().getArtifact().getSha256()).isEqualTo("ab12");
+            });
+    assertThat(cluster.events("iris"))
+        .extracting(e -> e.getReason())
+        .contains("JobCreated", "Running", "Succeeded");
+  }
+}
