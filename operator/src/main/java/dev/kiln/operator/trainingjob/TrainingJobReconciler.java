@@ -134,7 +134,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       outcome.warnings().forEach(w -> events.warning(tj, "TerminationMessageInvalid", w));
 
       if (!Objects.equals(previous, status)) {
-        PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(
+        // A full replace of /status under optimistic locking, cached for the next reconcile:
+        // exact (fields can disappear, lists are replaced), and a conflict is re-read and
+        // retried by JOSDK. The mock API server merges lists in merge patches, a real one
+        // replaces them; a PUT behaves the same on both.
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
             tj,
             context,
             fresh -> {

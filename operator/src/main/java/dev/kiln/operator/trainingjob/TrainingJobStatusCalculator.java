@@ -97,7 +97,7 @@ public final class TrainingJobStatusCalculator {
     Outcome run() {
       s.setObservedGeneration(tj.getMetadata().getGeneration());
       if (previous.getPhase() != null && previous.getPhase().isFinished()) {
-        finished();
+        stopPodsOfFailedRun();
       } else if (!o.specProblems().isEmpty() && previous.getJobName() == null) {
         conditions.set(ACCEPTED, false, "InvalidSpec", String.join("; ", o.specProblems()));
         fail(failure("InvalidSpec", String.join("; ", o.specProblems())));
@@ -105,27 +105,32 @@ public final class TrainingJobStatusCalculator {
         conditions.set(ACCEPTED, true, "Valid", "The spec is valid");
         observeJob();
       }
+      if (s.getPhase().isFinished()) {
+        cleanUpAfterTtl();
+      }
       phaseConditions();
       keyMetric();
       s.setConditions(conditions.list(CONDITION_ORDER));
       return new Outcome(s, action, Optional.ofNullable(recheck), warnings);
     }
 
-    /** A finished run keeps its result; only the TTL clean-up is left to do. */
-    private void finished() {
+    /** A finished run keeps its result; a run Kiln failed (startup deadline) must not run on. */
+    private void stopPodsOfFailedRun() {
       Job job = o.job();
-      if (job == null) {
-        return;
-      }
-      if (s.getPhase() == TrainingJobPhase.Failed
+      if (job != null
+          && s.getPhase() == TrainingJobPhase.Failed
           && jobCondition(job, "Complete").isEmpty()
           && jobCondition(job, FAILED).isEmpty()
           && !Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-        action = JobAction.SUSPEND; // Kiln failed it (startup deadline): stop its pods.
+        action = JobAction.SUSPEND;
       }
+    }
+
+    /** ttlSecondsAfterFinished: delete the Job (and its pods) once it is due. */
+    private void cleanUpAfterTtl() {
       Long ttl = spec.getTtlSecondsAfterFinished();
       Instant completed = Times.parse(s.getCompletionTime());
-      if (ttl != null && completed != null) {
+      if (ttl != null && completed != null && o.job() != null) {
         Instant due = completed.plusSeconds(ttl);
         if (!o.now().isBefore(due)) {
           action = JobAction.DELETE;

@@ -94,6 +94,16 @@ public final class KilnTestCluster implements AutoCloseable {
     return KilnOperator.start(client, config(extra), Clock.systemUTC());
   }
 
+  /** Starts an operator whose API requests are recorded in {@code log}. */
+  public KilnOperator startOperator(Map<String, String> extra, RequestLog log) {
+    KubernetesClient logged =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration())
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", log))
+            .build();
+    return KilnOperator.start(logged, config(extra), Clock.systemUTC());
+  }
+
   public TrainingJob get(String name) {
     return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
   }
