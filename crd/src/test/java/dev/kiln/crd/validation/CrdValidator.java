@@ -117,6 +117,15 @@ public final class CrdValidator {
    * so it works from any module's tests.
    */
   public static CrdValidator kiln() {
+    Path root = repositoryRoot();
+    return forCrds(KILN_CRDS.stream().map(root::resolve).toList());
+  }
+
+  /**
+   * The Kiln repository root: the nearest directory at or above the working directory that holds
+   * {@code crd/trainingjobs.kiln.dev.yaml}.
+   */
+  public static Path repositoryRoot() {
     Path root = Path.of("").toAbsolutePath();
     while (root != null && !Files.exists(root.resolve(KILN_CRDS.get(0)))) {
       root = root.getParent();
@@ -125,8 +134,7 @@ public final class CrdValidator {
       throw new IllegalStateException(
           "cannot find " + KILN_CRDS.get(0) + " above " + Path.of("").toAbsolutePath());
     }
-    Path base = root;
-    return forCrds(KILN_CRDS.stream().map(base::resolve).toList());
+    return root;
   }
 
   /** A validator for one CRD YAML file. */
