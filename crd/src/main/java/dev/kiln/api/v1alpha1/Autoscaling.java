@@ -19,7 +19,9 @@ import lombok.NoArgsConstructor;
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!has(self.minReplicas) || self.minReplicas <= self.maxReplicas",
+    value =
+        "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <="
+            + " self.maxReplicas",
     message = "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas")
 public class Autoscaling {
   @JsonPropertyDescription("Fewest replicas (default 1).")

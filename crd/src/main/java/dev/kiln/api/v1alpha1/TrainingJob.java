@@ -45,6 +45,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@ValidationRule(value = "has(self.spec)", message = "spec is required")
 @ValidationRule(
     value = Validation.UNLESS_STARTED + "(self.spec.image == oldSelf.spec.image)",
     message = "spec.image" + Validation.FROZEN_ONCE_STARTED)

@@ -53,7 +53,7 @@ public abstract class WorkloadSpec {
 
   @JsonPropertyDescription("Node labels the pods must be scheduled on.")
   @Size(max = Validation.MAX_MAP)
-  private Map<String, String> nodeSelector;
+  private Map<String, @Size(max = Validation.MAX_NAME) String> nodeSelector;
 
   @JsonPropertyDescription("Taints the pods tolerate, e.g. the taint of a GPU node pool.")
   @Size(max = Validation.MAX_MAP)

@@ -49,7 +49,8 @@ public class Workspace {
       "Access modes of the volume Kiln creates; ReadWriteOnce if unset, ReadWriteMany for"
           + " workers > 1 on several nodes.")
   @Size(max = 3)
-  private List<@Pattern("^(ReadWriteOnce|ReadWriteMany|ReadWriteOncePod)$") String> accessModes;
+  private List<@Size(max = 32) @Pattern("^(ReadWriteOnce|ReadWriteMany|ReadWriteOncePod)$") String>
+      accessModes;
 
   @JsonPropertyDescription(
       "Use this existing PersistentVolumeClaim instead of creating one. Kiln never deletes it.")
