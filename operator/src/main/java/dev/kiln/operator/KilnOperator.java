@@ -1,5 +1,7 @@
 package dev.kiln.operator;
 
+import dev.kiln.operator.report.ProgressTracker;
+import dev.kiln.operator.report.ReportEndpoint;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.HttpEndpoints;
 import dev.kiln.operator.support.KilnMetrics;
@@ -17,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +34,20 @@ public final class KilnOperator implements AutoCloseable {
 
   private final Operator operator;
   private final HttpEndpoints endpoints;
+  private final HttpEndpoints reports;
+  private final ProgressTracker progress;
   private final PrometheusMeterRegistry registry;
 
   private KilnOperator(
-      Operator operator, HttpEndpoints endpoints, PrometheusMeterRegistry registry) {
+      Operator operator,
+      HttpEndpoints endpoints,
+      HttpEndpoints reports,
+      ProgressTracker progress,
+      PrometheusMeterRegistry registry) {
     this.operator = operator;
     this.endpoints = endpoints;
+    this.reports = reports;
+    this.progress = progress;
     this.registry = registry;
   }
 
@@ -80,18 +91,27 @@ public final class KilnOperator implements AutoCloseable {
                         config.leaseName(), config.leaseNamespace(), config.identity()));
               }
             });
+    ReportTokens tokens = new ReportTokens(reportKey(config));
+    ProgressTracker progress =
+        new ProgressTracker(
+            config.reportInterval(),
+            clock,
+            config.reportRatePerSecond(),
+            10.0 * config.reportRatePerSecond());
+    TrainingJobReconciler trainingJobs =
+        new TrainingJobReconciler(client, config, tokens, events, metrics, progress, clock);
     operator.register(
-        new TrainingJobReconciler(
-            client, config, new ReportTokens(reportKey(config)), events, metrics, clock),
+        trainingJobs,
         o -> {
           if (!config.watchesAllNamespaces()) {
             o.settingNamespaces(config.watchNamespaces());
           }
         });
     HttpEndpoints endpoints;
+    HttpEndpoints reports;
     try {
       endpoints =
-          new HttpEndpoints(
+          HttpEndpoints.probes(
               config.httpPort(),
               () ->
                   operator.getRuntimeInfo().isStarted()
@@ -100,6 +120,18 @@ public final class KilnOperator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on KILN_HTTP_PORT=" + config.httpPort(), e);
     }
+    try {
+      reports =
+          new HttpEndpoints(
+              config.reportPort(),
+              4,
+              "kiln-report",
+              Map.of(
+                  "/", new ReportEndpoint(tokens, trainingJobs::find, progress, registry, clock)));
+    } catch (IOException e) {
+      endpoints.close();
+      throw new UncheckedIOException("cannot listen on KILN_REPORT_PORT=" + config.reportPort(), e);
+    }
     operator.start();
     log.info(
         "Kiln {} started: namespaces={}, leader election={}, http port {}",
@@ -107,7 +139,7 @@ public final class KilnOperator implements AutoCloseable {
         config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
         endpoints.port());
-    return new KilnOperator(operator, endpoints, registry);
+    return new KilnOperator(operator, endpoints, reports, progress, registry);
   }
 
   /**
@@ -135,13 +167,19 @@ public final class KilnOperator implements AutoCloseable {
     return endpoints.port();
   }
 
+  public int reportPort() {
+    return reports.port();
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }
 
   @Override
   public void close() {
+    reports.close();
     operator.stop();
+    progress.close();
     endpoints.close();
   }
 }

@@ -29,6 +29,7 @@ public record OperatorConfig(
     Duration defaultStartupDeadline,
     int defaultBackoffLimit,
     Duration reportInterval,
+    int reportRatePerSecond,
     int reconcileThreads) {
 
   public static final String VERSION = "0.1.0";
@@ -57,6 +58,7 @@ public record OperatorConfig(
         Duration.ofSeconds(positive(env, "KILN_DEFAULT_STARTUP_DEADLINE_SECONDS", 600)),
         (int) positive(env, "KILN_DEFAULT_BACKOFF_LIMIT", 3),
         Duration.ofSeconds(positive(env, "KILN_REPORT_INTERVAL_SECONDS", 10)),
+        (int) positive(env, "KILN_REPORT_RATE_LIMIT", 50),
         (int) positive(env, "KILN_RECONCILE_THREADS", 10));
   }
 

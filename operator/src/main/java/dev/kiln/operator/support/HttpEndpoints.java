@@ -1,41 +1,66 @@
 package dev.kiln.operator.support;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operator's probe and scrape endpoints: /healthz (the process answers), /readyz (informers
- * synced and healthy) and /metrics (Prometheus). Served by the JDK's HTTP server: three tiny
- * handlers do not justify another dependency.
+ * The operator's HTTP servers: the probes and metrics, and the trainers' report endpoint. The JDK's
+ * HTTP server with a small fixed pool is enough for both: a few handlers, short requests, and no
+ * dependency to keep up to date.
  */
 public final class HttpEndpoints implements AutoCloseable {
+  static {
+    // Without TCP_NODELAY, small responses wait for delayed ACKs: ~40 ms per request.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public HttpEndpoints(int port, BooleanSupplier ready, PrometheusMeterRegistry registry)
+  public HttpEndpoints(int port, int threads, String name, Map<String, HttpHandler> handlers)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    executor = Executors.newFixedThreadPool(2, r -> daemon(r, "kiln-http"));
+    server = HttpServer.create(new InetSocketAddress(port), 128);
+    executor =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
-    server.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
-    server.createContext(
+    handlers.forEach(server::createContext);
+    server.start();
+  }
+
+  /** /healthz (the process answers), /readyz (informers synced), /metrics (Prometheus). */
+  public static HttpEndpoints probes(
+      int port, BooleanSupplier ready, PrometheusMeterRegistry registry) throws IOException {
+    Map<String, HttpHandler> handlers = new LinkedHashMap<>();
+    handlers.put("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
+    handlers.put(
         "/readyz",
         ex -> {
           boolean ok = ready.getAsBoolean();
           reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "not ready\n");
         });
-    server.createContext(
+    handlers.put(
         "/metrics",
         ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.start();
+    return new HttpEndpoints(port, 2, "kiln-http", handlers);
   }
 
   public int port() {
@@ -46,12 +71,6 @@ public final class HttpEndpoints implements AutoCloseable {
   public void close() {
     server.stop(1);
     executor.shutdownNow();
-  }
-
-  static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   private static void reply(HttpExchange ex, int code, String type, String body)

@@ -4,17 +4,24 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Per-job report tokens: an HMAC-SHA256 of the job's namespace, name and UID under a key only the
- * operator holds. The operator can recompute a token instead of storing it, so it never needs to
- * read Secrets, and a re-created job of the same name gets a different token.
+ * Per-job report tokens: {@code v1.<job identity>.<HMAC-SHA256 of it>} under a key only the
+ * operator holds. The identity (namespace/name/uid) travels in the token, so the endpoint can tell
+ * a forged token (401) from a genuine token of another job (403) without storing tokens; the
+ * operator recomputes instead of reading Secrets, and a re-created job gets a new token.
  */
 public final class ReportTokens {
+  private static final String VERSION = "v1";
   private final byte[] key;
+
+  /** The job a genuine token was issued for. */
+  public record Identity(String namespace, String name, String uid) {}
 
   public ReportTokens(byte[] key) {
     if (key.length < 32) {
@@ -25,27 +32,51 @@ public final class ReportTokens {
 
   public String tokenFor(HasMetadata job) {
     return tokenFor(
-        job.getMetadata().getNamespace(), job.getMetadata().getName(), job.getMetadata().getUid());
+        new Identity(
+            job.getMetadata().getNamespace(),
+            job.getMetadata().getName(),
+            job.getMetadata().getUid()));
   }
 
-  public String tokenFor(String namespace, String name, String uid) {
+  public String tokenFor(Identity id) {
+    String payload =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                (id.namespace() + "/" + id.name() + "/" + id.uid())
+                    .getBytes(StandardCharsets.UTF_8));
+    return VERSION + "." + payload + "." + sign(payload);
+  }
+
+  /** The identity of a genuine token; empty for anything forged, truncated or malformed. */
+  public Optional<Identity> verify(String token) {
+    if (token == null) {
+      return Optional.empty();
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || !VERSION.equals(parts[0])) {
+      return Optional.empty();
+    }
+    byte[] expected = sign(parts[1]).getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.UTF_8))) {
+      return Optional.empty();
+    }
+    String[] id;
+    try {
+      id = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).split("/");
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return id.length == 3 ? Optional.of(new Identity(id[0], id[1], id[2])) : Optional.empty();
+  }
+
+  private String sign(String payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] digest =
-          mac.doFinal((namespace + "/" + name + "/" + uid).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
+      return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
-  }
-
-  /** Constant-time comparison of a presented token with the job's token. */
-  public boolean matches(String presented, String namespace, String name, String uid) {
-    if (presented == null) {
-      return false;
-    }
-    byte[] expected = tokenFor(namespace, name, uid).getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,7 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
+import dev.kiln.operator.support.Decimals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -78,9 +78,8 @@ public record TerminationMessage(
     return Optional.of(message.strip());
   }
 
-  /** A number as a plain decimal string, as status.metrics stores it. */
   static String decimal(JsonNode value) {
-    return new BigDecimal(value.asText()).stripTrailingZeros().toPlainString();
+    return Decimals.format(value.asDouble());
   }
 
   private static String text(JsonNode node, String field) {

@@ -5,6 +5,8 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.report.LiveProgress;
+import dev.kiln.operator.report.ProgressTracker;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.KilnMetrics;
@@ -23,11 +25,13 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -36,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +66,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   private final TrainingJobStatusCalculator calculator;
   private final EventRecorder events;
   private final KilnMetrics metrics;
+  private final ProgressTracker progress;
   private final Clock clock;
+  private volatile IndexedResourceCache<TrainingJob> cache;
 
   public TrainingJobReconciler(
       KubernetesClient client,
@@ -69,6 +76,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       ReportTokens tokens,
       EventRecorder events,
       KilnMetrics metrics,
+      ProgressTracker progress,
       Clock clock) {
     this.client = client;
     this.config = config;
@@ -77,6 +85,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     this.calculator = new TrainingJobStatusCalculator(config.defaultStartupDeadline());
     this.events = events;
     this.metrics = metrics;
+    this.progress = progress;
     this.clock = clock;
   }
 
@@ -103,8 +112,18 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                                 pod.getMetadata().getNamespace())))
                 .build(),
             context);
+    // Progress reports arrive outside Kubernetes: the tracker asks for a reconcile through this.
+    var reports = new SimpleInboundEventSource<TrainingJob>("progress-reports");
+    progress.onProgress(reports::propagateEvent);
+    cache = context.getPrimaryCache();
     metrics.trainingJobsFrom(() -> context.getPrimaryCache().list().toList());
-    return List.of(jobs, pods);
+    return List.of(jobs, pods, reports);
+  }
+
+  /** A TrainingJob from the operator's cache; empty before the controller started (standby). */
+  public Optional<TrainingJob> find(ResourceID id) {
+    IndexedResourceCache<TrainingJob> c = cache;
+    return c == null ? Optional.empty() : c.get(id);
   }
 
   @Override
@@ -123,7 +142,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       }
       List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
       Instant now = clock.instant();
-      Outcome outcome = calculator.calculate(new Observed(tj, problems, job, pods, now));
+      ResourceID id = ResourceID.fromResource(tj);
+      LiveProgress live = progress.progress(id, tj.getMetadata().getUid()).orElse(null);
+      Outcome outcome = calculator.calculate(new Observed(tj, problems, job, pods, now, live));
       TrainingJobStatus status = outcome.status();
 
       if (job != null) {
@@ -145,6 +166,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
               fresh.setStatus(status);
               return fresh;
             });
+      }
+      if (status.getPhase() != null && status.getPhase().isFinished()) {
+        progress.forget(id); // the final state is written; later reports are refused
       }
       UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
       outcome.recheckAfter().ifPresent(control::rescheduleAfter);

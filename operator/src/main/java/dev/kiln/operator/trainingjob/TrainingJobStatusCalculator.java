@@ -8,6 +8,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.operator.report.LiveProgress;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -49,9 +50,22 @@ public final class TrainingJobStatusCalculator {
     DELETE
   }
 
-  /** Everything the status is computed from. {@code job} is null until it exists. */
+  /**
+   * Everything the status is computed from. {@code job} is null until it exists; {@code live} is
+   * null until the trainer reports progress to this operator.
+   */
   public record Observed(
-      TrainingJob trainingJob, List<String> specProblems, Job job, List<Pod> pods, Instant now) {}
+      TrainingJob trainingJob,
+      List<String> specProblems,
+      Job job,
+      List<Pod> pods,
+      Instant now,
+      LiveProgress live) {
+    public Observed(
+        TrainingJob trainingJob, List<String> specProblems, Job job, List<Pod> pods, Instant now) {
+      this(trainingJob, specProblems, job, pods, now, null);
+    }
+  }
 
   /** The new status, the action on the Job, when to look again, and Warning Events to emit. */
   public record Outcome(
@@ -103,6 +117,7 @@ public final class TrainingJobStatusCalculator {
         fail(failure("InvalidSpec", String.join("; ", o.specProblems())));
       } else {
         conditions.set(ACCEPTED, true, "Valid", "The spec is valid");
+        applyLiveProgress();
         observeJob();
       }
       if (s.getPhase().isFinished()) {
@@ -112,6 +127,16 @@ public final class TrainingJobStatusCalculator {
       keyMetric();
       s.setConditions(conditions.list(CONDITION_ORDER));
       return new Outcome(s, action, Optional.ofNullable(recheck), warnings);
+    }
+
+    /** The trainer's latest report: progress, and metrics merged into the ones already known. */
+    private void applyLiveProgress() {
+      LiveProgress live = o.live();
+      if (live == null) {
+        return;
+      }
+      s.setProgress(live.progress());
+      s.setMetrics(mergeMetrics(s.getMetrics(), live.metrics()));
     }
 
     /** A finished run keeps its result; a run Kiln failed (startup deadline) must not run on. */
@@ -259,10 +284,7 @@ public final class TrainingJobStatusCalculator {
       Artifact artifact = new Artifact();
       if (message != null) {
         if (!message.metrics().isEmpty()) {
-          Map<String, String> metrics =
-              new LinkedHashMap<>(s.getMetrics() == null ? Map.of() : s.getMetrics());
-          metrics.putAll(message.metrics());
-          s.setMetrics(metrics);
+          s.setMetrics(mergeMetrics(s.getMetrics(), message.metrics()));
         }
         artifact.setUri(
             message.artifactPath() == null ? base : base + "/" + message.artifactPath());
@@ -416,6 +438,21 @@ public final class TrainingJobStatusCalculator {
     private String transitionTime(JobCondition c) {
       return c.getLastTransitionTime() != null ? c.getLastTransitionTime() : Times.format(o.now());
     }
+  }
+
+  /** Newer values win; at most MAX_METRICS names are kept, the earliest ones first. */
+  static Map<String, String> mergeMetrics(Map<String, String> known, Map<String, String> newer) {
+    if (newer == null || newer.isEmpty()) {
+      return known;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(known == null ? Map.of() : known);
+    newer.forEach(
+        (k, v) -> {
+          if (merged.containsKey(k) || merged.size() < TerminationMessage.MAX_METRICS) {
+            merged.put(k, v);
+          }
+        });
+    return merged;
   }
 
   static Optional<JobCondition> jobCondition(Job job, String type) {

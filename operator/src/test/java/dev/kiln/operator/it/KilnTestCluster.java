@@ -87,6 +87,7 @@ public final class KilnTestCluster implements AutoCloseable {
         c.defaultStartupDeadline(),
         c.defaultBackoffLimit(),
         c.reportInterval(),
+        c.reportRatePerSecond(),
         c.reconcileThreads());
   }
 

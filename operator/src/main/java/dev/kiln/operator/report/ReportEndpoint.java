@@ -1,0 +1,170 @@
+package dev.kiln.operator.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.operator.support.Times;
+import dev.kiln.operator.trainingjob.ReportTokens;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * POST /v1/namespaces/{ns}/trainingjobs/{name}/report with {@code Authorization: Bearer <token>}.
+ * Every rejection is a JSON {@code {"error": "..."}} with the matching status code; tokens are
+ * never logged or echoed.
+ */
+public final class ReportEndpoint implements HttpHandler {
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+  static final Pattern PATH =
+      Pattern.compile(
+          "^/v1/namespaces/([a-z0-9][-a-z0-9]*)/trainingjobs/([a-z0-9][-a-z0-9.]*)/report$");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ReportTokens tokens;
+  private final Function<ResourceID, Optional<TrainingJob>> lookup;
+  private final ProgressTracker tracker;
+  private final MeterRegistry registry;
+  private final Clock clock;
+
+  public ReportEndpoint(
+      ReportTokens tokens,
+      Function<ResourceID, Optional<TrainingJob>> lookup,
+      ProgressTracker tracker,
+      MeterRegistry registry,
+      Clock clock) {
+    this.tokens = tokens;
+    this.lookup = lookup;
+    this.tracker = tracker;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      Result r = process(ex);
+      count(r.metric());
+      byte[] body =
+          r.code() == 202
+              ? "{\"status\":\"accepted\"}".getBytes(StandardCharsets.UTF_8)
+              : JSON.writeValueAsBytes(Map.of("error", r.message()));
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      if (r.code() == 429) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+      }
+      ex.sendResponseHeaders(r.code(), body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private record Result(int code, String metric, String message) {}
+
+  private Result process(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Result(405, "method_not_allowed", "use POST");
+    }
+    Matcher m = PATH.matcher(ex.getRequestURI().getPath());
+    if (!m.matches()) {
+      return new Result(
+          404,
+          "not_found",
+          "no such endpoint; POST /v1/namespaces/<ns>/trainingjobs/<name>/report");
+    }
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.startsWith("Bearer ") || header.length() <= 7) {
+      return new Result(
+          401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+    }
+    Optional<ReportTokens.Identity> identity = tokens.verify(header.substring(7).trim());
+    if (identity.isEmpty()) {
+      return new Result(401, "unauthorized", "invalid token");
+    }
+    ResourceID id = new ResourceID(m.group(2), m.group(1));
+    Optional<TrainingJob> job = lookup.apply(id);
+    if (job.isEmpty()) {
+      return new Result(
+          404, "not_found", "TrainingJob " + m.group(1) + "/" + m.group(2) + " not found");
+    }
+    TrainingJob tj = job.get();
+    ReportTokens.Identity owner = identity.get();
+    if (!owner.namespace().equals(m.group(1))
+        || !owner.name().equals(m.group(2))
+        || !owner.uid().equals(tj.getMetadata().getUid())) {
+      return new Result(403, "forbidden", "this token was issued for another TrainingJob");
+    }
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null && parseLong(length) > MAX_BODY_BYTES) {
+      return new Result(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+    }
+    byte[] body = readAtMost(ex.getRequestBody(), MAX_BODY_BYTES);
+    if (body == null) {
+      return new Result(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+    }
+    String uid = tj.getMetadata().getUid();
+    if (!tracker.allow(id, uid)) {
+      return new Result(429, "rate_limited", "too many reports for this job; retry after 1s");
+    }
+    if (tj.getStatus() != null
+        && tj.getStatus().getPhase() != null
+        && tj.getStatus().getPhase().isFinished()) {
+      return new Result(409, "finished", "the TrainingJob has finished; reports are closed");
+    }
+    ProgressReport report;
+    try {
+      report = ProgressReport.parse(new String(body, StandardCharsets.UTF_8));
+    } catch (ProgressReport.InvalidReport e) {
+      return new Result(400, "bad_request", e.getMessage());
+    }
+    if (tracker.record(id, uid, report)) {
+      Instant created = Times.parse(tj.getMetadata().getCreationTimestamp());
+      if (created != null) {
+        Timer.builder("kiln.trainingjob.first.report")
+            .description("Time from creating a TrainingJob to its trainer's first report")
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(Duration.between(created, clock.instant()));
+      }
+    }
+    return new Result(202, "accepted", null);
+  }
+
+  private void count(String result) {
+    Counter.builder("kiln.reports")
+        .description("Progress reports received, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
+  /** Reads the body, or null if it is longer than {@code limit} (no Content-Length needed). */
+  static byte[] readAtMost(InputStream in, int limit) throws IOException {
+    byte[] bytes = in.readNBytes(limit + 1);
+    return bytes.length > limit ? null : bytes;
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}
