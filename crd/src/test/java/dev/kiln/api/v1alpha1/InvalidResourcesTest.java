@@ -88,8 +88,8 @@ class InvalidResourcesTest {
     }
 
     assertThat(c.expect()).as("%s has '# expect:' lines", c.file()).isNotEmpty();
-    assertThat(errors)
-        .as("%s (%s)", c.file(), c.what())
+    assertThat(errors.stream().filter(e -> !e.equals(CrdValidator.RULES_NOT_CHECKED)).toList())
+        .as("%s (%s): %s", c.file(), c.what(), errors)
         .hasSize(c.messages())
         .anySatisfy(message -> assertThat(message).contains(c.expect()));
   }

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -68,8 +69,9 @@ import java.util.regex.Pattern;
  *       (objects and maps are correlated by key; list items are not, as with atomic lists in
  *       Kubernetes). A false rule yields {@code <path>: <message>} (the root path is empty, so a
  *       root rule yields just its message). As in Kubernetes, CEL rules are not evaluated when the
- *       schema found type errors. A rule that does not compile throws {@link IllegalStateException}
- *       (a CRD bug); an evaluation error is reported as a message.
+ *       schema found a type, required, enum, maxLength, maxItems or maxProperties violation; the
+ *       message {@link #RULES_NOT_CHECKED} is added instead. A rule that does not compile throws
+ *       {@link IllegalStateException} (a CRD bug); an evaluation error is reported as a message.
  * </ol>
  *
  * <p>Not modelled: CEL cost limits, {@code x-kubernetes-list-type} uniqueness, validation of
@@ -79,6 +81,19 @@ public final class CrdValidator {
   /** The kinds that are checked; anything else (Secret, ConfigMap, …) is not Kiln's to check. */
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+
+  /**
+   * Schema violations after which the API server does not evaluate CEL rules
+   * (apiextensions-apiserver strategy.go hasBlockingErr: TypeInvalid, Required, NotSupported,
+   * TooLong, TooMany).
+   */
+  private static final Set<String> BLOCKING =
+      Set.of("type", "required", "enum", "maxLength", "maxItems", "maxProperties");
+
+  /** The message the API server adds when blocking schema errors kept it from running CEL rules. */
+  public static final String RULES_NOT_CHECKED =
+      "some validation rules were not checked because the object was invalid; correct the existing"
+          + " errors to complete validation";
 
   private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");
 
@@ -272,18 +287,16 @@ public final class CrdValidator {
       applyDefaults(schema, old);
     }
 
-    boolean typeErrors = false;
+    boolean blocking = false;
     JsonSchema jsonSchema =
         compiled.computeIfAbsent(key, k -> SCHEMA_FACTORY.getSchema(schema, config()));
     for (ValidationMessage m : jsonSchema.validate(resource)) {
       errors.add(format(m));
-      typeErrors |= "type".equals(m.getType());
+      blocking |= BLOCKING.contains(m.getType());
     }
-    walk(schema, resource, old, "", errors, !typeErrors, true);
-    if (typeErrors) {
-      errors.add(
-          "some validation rules were not checked because the object was invalid; correct the"
-              + " existing errors to complete validation");
+    walk(schema, resource, old, "", errors, !blocking, true);
+    if (blocking) {
+      errors.add(RULES_NOT_CHECKED);
     }
     return errors;
   }

@@ -48,14 +48,37 @@ class CrdValidatorTest {
   }
 
   @Test
-  void aMissingRequiredFieldIsReportedAtTheFieldsOwnPath() {
+  void aMissingRequiredFieldIsReportedAtTheFieldsOwnPathAndBlocksTheCelRules() {
+    // As on the API server, a required/type/enum/size violation stops CEL evaluation and says so.
     assertThat(
             VALIDATOR.validate(
                 MINIMAL.replace(
                     "  image: ghcr.io/kiln-dev/kiln-trainer:0.1.0\n", "  workers: 1\n")))
-        .singleElement()
-        .asString()
-        .startsWith("spec.image: Required value");
+        .satisfiesExactly(
+            e -> assertThat(e).startsWith("spec.image: Required value"),
+            e -> assertThat(e).isEqualTo(CrdValidator.RULES_NOT_CHECKED));
+  }
+
+  @Test
+  void aPatternViolationDoesNotBlockTheCelRules() {
+    String server =
+        """
+        apiVersion: kiln.dev/v1alpha1
+        kind: ModelServer
+        metadata:
+          name: iris
+        spec:
+          image: "kiln model server"
+          model:
+            format: onnx
+        """;
+    assertThat(VALIDATOR.validate(server))
+        .satisfiesExactlyInAnyOrder(
+            e -> assertThat(e).startsWith("spec.image: ").endsWith("(pattern)"),
+            e ->
+                assertThat(e)
+                    .isEqualTo(
+                        "spec.model: model: set exactly one of trainingJobRef, latest or uri"));
   }
 
   @Test
