@@ -77,6 +77,17 @@ class TrainingJobImmutabilityTest {
             });
   }
 
+  @Test
+  void suspendAndTtlHaveNoImmutabilityRule() {
+    JsonNode schema = VALIDATOR.schemaOf("kiln.dev/v1alpha1", "TrainingJob");
+    for (String field : MUTABLE) {
+      assertThat(SchemaWalk.rules(schema))
+          .as("spec.%s stays mutable after start", field)
+          .noneSatisfy(
+              rule -> assertThat(rule.path("rule").asText()).contains("self.spec." + field));
+    }
+  }
+
   @ParameterizedTest(name = "removing spec.{0} (changing it if required) after start is rejected")
   @MethodSource("frozenFields")
   void removingAFrozenFieldAfterStartIsRejected(String field) {

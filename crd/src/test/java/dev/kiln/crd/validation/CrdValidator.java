@@ -345,7 +345,11 @@ public final class CrdValidator {
     return path.isEmpty() ? field : path + "." + field;
   }
 
-  /** Fills in schema defaults for absent properties of present objects, recursively. */
+  /**
+   * Does what the API server does before validating: drops null values of fields that are not
+   * {@code nullable} (so {@code env:} with nothing after it means "not set") and fills in schema
+   * defaults for absent properties of present objects, recursively.
+   */
   private static void applyDefaults(JsonNode schema, JsonNode value) {
     if (value == null || schema == null) {
       return;
@@ -353,6 +357,22 @@ public final class CrdValidator {
     if (value.isObject()) {
       ObjectNode object = (ObjectNode) value;
       JsonNode properties = schema.path("properties");
+      JsonNode additionalSchema = schema.get("additionalProperties");
+      List<String> nulls = new ArrayList<>();
+      object
+          .properties()
+          .forEach(
+              f -> {
+                JsonNode fieldSchema =
+                    properties.has(f.getKey()) ? properties.get(f.getKey()) : additionalSchema;
+                if (f.getValue().isNull()
+                    && fieldSchema != null
+                    && fieldSchema.isObject()
+                    && !fieldSchema.path("nullable").asBoolean(false)) {
+                  nulls.add(f.getKey());
+                }
+              });
+      object.remove(nulls);
       properties
           .properties()
           .forEach(

@@ -93,6 +93,24 @@ class CrdValidatorTest {
   }
 
   @Test
+  void anEmptyFieldIsTreatedAsUnsetAsTheApiServerPrunesNonNullableNulls() {
+    assertThat(VALIDATOR.validate(MINIMAL + "  env:\n  workers:\n")).isEmpty();
+  }
+
+  @Test
+  void defaultsAreAppliedBeforeValidation() {
+    // workers defaults to 1 on both sides, so an explicit 1 after start is no change.
+    assertThat(
+            VALIDATOR.validateUpdate(STARTED, STARTED.replace("status:", "  workers: 1\nstatus:")))
+        .isEmpty();
+    assertThat(
+            VALIDATOR.validateUpdate(STARTED, STARTED.replace("status:", "  workers: 2\nstatus:")))
+        .singleElement()
+        .asString()
+        .startsWith("spec.workers cannot change once training has started");
+  }
+
+  @Test
   void aTransitionRuleIsSkippedOnCreate() {
     // status.jobName is set and the image differs from nothing: on create there is no oldSelf.
     assertThat(VALIDATOR.validate(STARTED.replace("0.1.0", "0.2.0"))).isEmpty();
