@@ -78,7 +78,7 @@ import java.util.regex.Pattern;
  * metadata beyond the name, and the API server's own formatting of messages.
  */
 public final class CrdValidator {
-  /** The kinds that are checked; anything else (Secret, ConfigMap, …) is not Kiln's to check. */
+  /** metadata.name of a namespaced object: a DNS-1123 subdomain. */
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
