@@ -36,7 +36,7 @@ public class TrainingJobSpec extends WorkloadSpec {
       message =
           "hyperparameter names must start with a letter and contain only letters, digits, '_',"
               + " '.' or '-' (at most 63 characters)")
-  private Map<String, @Size(max = Validation.MAX_ARG) String> hyperparameters;
+  private Map<String, @Size(max = Validation.MAX_HYPERPARAMETER) String> hyperparameters;
 
   @JsonPropertyDescription("The training data, fetched into $KILN_DATA_DIR before training.")
   private Dataset dataset;

@@ -45,6 +45,13 @@ public final class Validation {
   public static final int MAX_IMAGE = 512;
   public static final int MAX_URI = 2048;
   public static final int MAX_ARG = 4096;
+
+  /**
+   * Hyperparameters reach the pod as one annotation (projected into $KILN_HPARAMS_FILE); MAX_MAP
+   * values of this length stay under Kubernetes' 256 KiB annotation limit.
+   */
+  public static final int MAX_HYPERPARAMETER = 2048;
+
   public static final int MAX_ARGS = 256;
   public static final int MAX_ENV = 128;
   public static final int MAX_MAP = 64;

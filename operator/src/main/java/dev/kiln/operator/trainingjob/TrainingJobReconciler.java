@@ -58,6 +58,7 @@ import org.slf4j.MDC;
 @ControllerConfiguration(name = "trainingjob")
 public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
+  private static final int HTTP_UNPROCESSABLE = 422;
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -138,7 +139,15 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
               .findFirst()
               .orElse(null);
       if (job == null && problems.isEmpty() && (before == null || !before.isFinished())) {
-        job = createChildren(tj);
+        try {
+          job = createChildren(tj);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != HTTP_UNPROCESSABLE) {
+            throw e; // transient: JOSDK retries with backoff
+          }
+          // The API server refused what the spec asks for: say so once instead of retrying.
+          problems = List.of("the API server rejected a child object: " + e.getMessage());
+        }
       }
       List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
       Instant now = clock.instant();
