@@ -127,7 +127,14 @@ public final class KilnOperator implements AutoCloseable {
               4,
               "kiln-report",
               Map.of(
-                  "/", new ReportEndpoint(tokens, trainingJobs::find, progress, registry, clock)));
+                  "/",
+                  new ReportEndpoint(
+                      tokens,
+                      trainingJobs::find,
+                      trainingJobs::isServing,
+                      progress,
+                      registry,
+                      clock)));
     } catch (IOException e) {
       endpoints.close();
       throw new UncheckedIOException("cannot listen on KILN_REPORT_PORT=" + config.reportPort(), e);

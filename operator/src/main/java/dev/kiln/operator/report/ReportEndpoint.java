@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,7 @@ public final class ReportEndpoint implements HttpHandler {
 
   private final ReportTokens tokens;
   private final Function<ResourceID, Optional<TrainingJob>> lookup;
+  private final BooleanSupplier serving;
   private final ProgressTracker tracker;
   private final MeterRegistry registry;
   private final Clock clock;
@@ -45,11 +47,13 @@ public final class ReportEndpoint implements HttpHandler {
   public ReportEndpoint(
       ReportTokens tokens,
       Function<ResourceID, Optional<TrainingJob>> lookup,
+      BooleanSupplier serving,
       ProgressTracker tracker,
       MeterRegistry registry,
       Clock clock) {
     this.tokens = tokens;
     this.lookup = lookup;
+    this.serving = serving;
     this.tracker = tracker;
     this.registry = registry;
     this.clock = clock;
@@ -96,6 +100,9 @@ public final class ReportEndpoint implements HttpHandler {
     Optional<ReportTokens.Identity> identity = tokens.verify(header.substring(7).trim());
     if (identity.isEmpty()) {
       return new Result(401, "unauthorized", "invalid token");
+    }
+    if (!serving.getAsBoolean()) {
+      return new Result(503, "unavailable", "this replica is not the leader yet; retry");
     }
     ResourceID id = new ResourceID(m.group(2), m.group(1));
     Optional<TrainingJob> job = lookup.apply(id);

@@ -121,6 +121,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     return List.of(jobs, pods, reports);
   }
 
+  /** True once this replica's controller runs (it leads, or there is no leader election). */
+  public boolean isServing() {
+    return cache != null;
+  }
+
   /** A TrainingJob from the operator's cache; empty before the controller started (standby). */
   public Optional<TrainingJob> find(ResourceID id) {
     IndexedResourceCache<TrainingJob> c = cache;
