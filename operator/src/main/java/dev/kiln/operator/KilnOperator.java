@@ -9,6 +9,7 @@ import dev.kiln.operator.trainingjob.ReportTokens;
 import dev.kiln.operator.trainingjob.TrainingJobReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -21,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +39,16 @@ public final class KilnOperator implements AutoCloseable {
   private final HttpEndpoints reports;
   private final ProgressTracker progress;
   private final PrometheusMeterRegistry registry;
+  private final AtomicBoolean closing;
 
   private KilnOperator(
       Operator operator,
       HttpEndpoints endpoints,
       HttpEndpoints reports,
       ProgressTracker progress,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      AtomicBoolean closing) {
+    this.closing = closing;
     this.operator = operator;
     this.endpoints = endpoints;
     this.reports = reports;
@@ -71,6 +76,7 @@ public final class KilnOperator implements AutoCloseable {
 
   /** Starts the operator on the given client; returns once it is running (or standing by). */
   public static KilnOperator start(KubernetesClient client, OperatorConfig config, Clock clock) {
+    AtomicBoolean closing = new AtomicBoolean();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KilnMetrics metrics = new KilnMetrics(registry);
     EventRecorder events = new EventRecorder(client, clock, config.identity());
@@ -86,9 +92,7 @@ public final class KilnOperator implements AutoCloseable {
                   .withConcurrentReconciliationThreads(config.reconcileThreads())
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        config.leaseName(), config.leaseNamespace(), config.identity()));
+                o.withLeaderElectionConfiguration(leaderElection(config, closing));
               }
             });
     ReportTokens tokens = new ReportTokens(reportKey(config));
@@ -146,7 +150,31 @@ public final class KilnOperator implements AutoCloseable {
         config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
         endpoints.port());
-    return new KilnOperator(operator, endpoints, reports, progress, registry);
+    return new KilnOperator(operator, endpoints, reports, progress, registry, closing);
+  }
+
+  /**
+   * Leader election through a Lease. A replica that loses the lease while running exits, so it can
+   * never write beside the new leader; one that is being stopped just lets go.
+   */
+  static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean closing) {
+    return new LeaderElectionConfiguration(
+        config.leaseName(),
+        config.leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        config.identity(),
+        new LeaderCallbacks(
+            () -> log.info("{} is now the leader", config.identity()),
+            () -> {
+              if (!closing.get()) {
+                log.error("{} lost the leader lease; exiting", config.identity());
+                System.exit(1);
+              }
+            },
+            leader -> log.info("leader is {}", leader)),
+        false);
   }
 
   /**
@@ -184,6 +212,7 @@ public final class KilnOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     reports.close();
     operator.stop();
     progress.close();

@@ -230,7 +230,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     switch (action) {
       case SUSPEND, RESUME -> {
         boolean suspend = action == TrainingJobStatusCalculator.JobAction.SUSPEND;
-        jobs.withName(job.getMetadata().getName())
+        // On the cached object: patching by name alone would GET the Job first.
+        jobs.resource(job)
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
       }
@@ -258,7 +259,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       client
           .configMaps()
           .inNamespace(tj.getMetadata().getNamespace())
-          .withName(TrainingJobNames.runConfig(tj))
+          .resource(TrainingJobChildren.runConfig(tj, now.getAttempts()))
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"data\":{\"attempt\":\"" + now.getAttempts() + "\"}}");

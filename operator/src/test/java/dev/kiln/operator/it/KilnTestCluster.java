@@ -8,19 +8,23 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
@@ -34,14 +38,34 @@ public final class KilnTestCluster implements AutoCloseable {
   private final KubernetesClient client;
 
   public KilnTestCluster() {
+    // CRUD mode, plus one canned answer: the mock cannot evaluate a SelfSubjectRulesReview,
+    // which JOSDK's leader election sends to check it may use Leases.
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
             false);
     server.init();
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
     client = server.createClient();
     for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {
       try (InputStream in =
@@ -92,17 +116,26 @@ public final class KilnTestCluster implements AutoCloseable {
   }
 
   public KilnOperator startOperator(Map<String, String> extra) {
-    return KilnOperator.start(client, config(extra), Clock.systemUTC());
+    return startOperator(extra, new RequestLog());
   }
 
-  /** Starts an operator whose API requests are recorded in {@code log}. */
+  /**
+   * Starts an operator on its own client, whose API requests are recorded in {@code log} and in the
+   * suite-wide {@link ApiCalls} (for the RBAC check).
+   */
   public KilnOperator startOperator(Map<String, String> extra, RequestLog log) {
-    KubernetesClient logged =
-        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-            .withConfig(client.getConfiguration())
-            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", log))
-            .build();
-    return KilnOperator.start(logged, config(extra), Clock.systemUTC());
+    return KilnOperator.start(operatorClient(log), config(extra), Clock.systemUTC());
+  }
+
+  public KubernetesClient operatorClient(RequestLog log) {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withConfig(client.getConfiguration())
+        .withHttpClientBuilderConsumer(
+            b -> {
+              b.addOrReplaceInterceptor("request-log", log);
+              b.addOrReplaceInterceptor("api-calls", ApiCalls.SUITE);
+            })
+        .build();
   }
 
   public TrainingJob get(String name) {

@@ -9,6 +9,7 @@ import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,5 +105,37 @@ class TrainingJobLifecycleIT {
     assertThat(cluster.events("iris"))
         .extracting(e -> e.getReason())
         .contains("JobCreated", "Running", "Succeeded");
+  }
+
+  @Test
+  void severalWorkersRunAsAnIndexedJobWithAHeadlessServiceForRendezvous() {
+    TrainingJob tj = TrainingJobs.basic("dist");
+    tj.getSpec().setWorkers(3);
+    cluster.client().resource(tj).create();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.jobs()).hasSize(1);
+              Job job = cluster.jobs().get(0);
+              assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+              assertThat(job.getSpec().getParallelism()).isEqualTo(3);
+              assertThat(job.getSpec().getTemplate().getSpec().getSubdomain())
+                  .isEqualTo("dist-workers");
+            });
+    var service = cluster.client().services().inNamespace(NS).withName("dist-workers").get();
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(service.getSpec().getSelector()).containsEntry("kiln.dev/trainingjob", "dist");
+    assertThat(
+            cluster
+                .client()
+                .persistentVolumeClaims()
+                .inNamespace(NS)
+                .withName("dist-workspace")
+                .get()
+                .getSpec()
+                .getAccessModes())
+        .containsExactly("ReadWriteMany");
   }
 }
