@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class KilnOperator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KilnOperator.class);
+  static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(500)
+          .setIntervalMultiplier(2)
+          .setMaxInterval(10_000)
+          .setMaxAttempts(-1);
 
   private final Operator operator;
   private final HttpEndpoints endpoints;
@@ -107,6 +115,9 @@ public final class KilnOperator implements AutoCloseable {
     operator.register(
         trainingJobs,
         o -> {
+          // Transient API errors are retried forever, with backoff capped at 10 s, so a run is
+          // never stranded after an outage; a periodic re-check catches anything missed.
+          o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
           if (!config.watchesAllNamespaces()) {
             o.settingNamespaces(config.watchNamespaces());
           }

@@ -143,7 +143,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
               .filter(j -> TrainingJobNames.job(tj).equals(j.getMetadata().getName()))
               .findFirst()
               .orElse(null);
+      boolean jobSeen = job != null;
+      boolean justCreated = false;
       if (job == null && problems.isEmpty() && (before == null || !before.isFinished())) {
+        justCreated = true;
         try {
           job = createChildren(tj);
         } catch (KubernetesClientException e) {
@@ -186,6 +189,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       }
       UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
       outcome.recheckAfter().ifPresent(control::rescheduleAfter);
+      if (justCreated && !jobSeen) {
+        // The Job's informer event triggers the next reconcile; this is the safety net if the
+        // create was answered "already exists" for a Job the cache has not seen yet.
+        control.rescheduleAfter(Duration.ofSeconds(5));
+      }
       return control;
     }
   }

@@ -35,19 +35,15 @@ public final class KilnTestCluster implements AutoCloseable {
   public static final String NS = "team-a";
 
   private final KubernetesMockServer server;
+  private final FaultyDispatcher faults;
   private final KubernetesClient client;
 
   public KilnTestCluster() {
     // CRUD mode, plus one canned answer: the mock cannot evaluate a SelfSubjectRulesReview,
     // which JOSDK's leader election sends to check it may use Leases.
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
+    faults = new FaultyDispatcher(new KubernetesMixedDispatcher(responses));
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, faults, false);
     server.init();
     server
         .expect()
@@ -83,6 +79,11 @@ public final class KilnTestCluster implements AutoCloseable {
 
   public KubernetesMockServer server() {
     return server;
+  }
+
+  /** Fault injection between the operator and the API server. */
+  public FaultyDispatcher faults() {
+    return faults;
   }
 
   /** Test settings: ephemeral ports, the given extra environment. */
@@ -132,6 +133,17 @@ public final class KilnTestCluster implements AutoCloseable {
         .withConfig(client.getConfiguration())
         .withHttpClientBuilderConsumer(
             b -> {
+              b.addOrReplaceInterceptor(
+                  "operator-tag",
+                  new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(
+                        io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                        io.fabric8.kubernetes.client.http.HttpRequest request,
+                        RequestTags tags) {
+                      builder.header(FaultyDispatcher.OPERATOR_HEADER, "1");
+                    }
+                  });
               b.addOrReplaceInterceptor("request-log", log);
               b.addOrReplaceInterceptor("api-calls", ApiCalls.SUITE);
             })
