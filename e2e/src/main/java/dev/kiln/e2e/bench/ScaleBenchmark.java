@@ -211,6 +211,7 @@ public final class ScaleBenchmark {
           new Result(
               n,
               baseline,
+              createS,
               percentile(latencies, 0.5),
               percentile(latencies, 0.99),
               runningS,
