@@ -26,7 +26,9 @@ public class TrainingJobStatus {
   @JsonPropertyDescription("The Kubernetes Job running the training.")
   private String jobName;
 
-  @JsonPropertyDescription("Pods started for this run so far (1 + retries).")
+  @JsonPropertyDescription(
+      "Pods that have run the trainer so far (1 + retries for one worker); pods still starting"
+          + " do not count.")
   private Integer attempts;
 
   @JsonPropertyDescription("When the training Job was started (RFC 3339).")

@@ -128,13 +128,20 @@ public final class PodFailures {
   }
 
   public static boolean trainerRunning(List<Pod> pods, String container) {
-    return pods.stream()
-        .flatMap(p -> containerStatuses(p).stream())
-        .anyMatch(
-            cs ->
-                container.equals(cs.getName())
-                    && cs.getState() != null
-                    && cs.getState().getRunning() != null);
+    return trainersRunning(pods, container) > 0;
+  }
+
+  /** How many pods are running the trainer container now. */
+  public static int trainersRunning(List<Pod> pods, String container) {
+    return (int)
+        pods.stream()
+            .flatMap(p -> containerStatuses(p).stream())
+            .filter(
+                cs ->
+                    container.equals(cs.getName())
+                        && cs.getState() != null
+                        && cs.getState().getRunning() != null)
+            .count();
   }
 
   static List<ContainerStatus> containerStatuses(Pod pod) {

@@ -175,7 +175,12 @@ public final class TrainingJobStatusCalculator {
       }
       s.setJobName(job.getMetadata().getName());
       JobStatus js = job.getStatus() == null ? new JobStatus() : job.getStatus();
-      int seen = nz(js.getFailed()) + nz(js.getSucceeded()) + nz(js.getActive());
+      // Pods that ran the trainer: finished ones, and active ones whose trainer has started (a
+      // pod still pulling its image is not an attempt yet, and counting it would cost a write).
+      int seen =
+          nz(js.getFailed())
+              + nz(js.getSucceeded())
+              + PodFailures.trainersRunning(o.pods(), TrainerJobBuilder.TRAINER);
       int attempts = Math.max(nz(previous.getAttempts()), seen);
       s.setAttempts(attempts > 0 ? attempts : null);
       if (s.getStartTime() == null) {
