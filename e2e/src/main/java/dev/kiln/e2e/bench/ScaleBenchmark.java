@@ -222,9 +222,11 @@ public final class ScaleBenchmark {
               rss,
               readyS);
       System.out.printf(
-          "N=%d %s done: all succeeded in %s s%n",
+          "N=%d %s done: %d TrainingJobs created in %.1f s, all succeeded in %s s%n",
           n,
           baseline ? "no-op" : "kiln",
+          n,
+          createS,
           Double.isNaN(succeededS) ? "-" : String.format("%.1f", succeededS));
       return r;
     }
