@@ -133,15 +133,22 @@ public final class PodFailures {
 
   /** How many pods are running the trainer container now. */
   public static int trainersRunning(List<Pod> pods, String container) {
-    return (int)
-        pods.stream()
-            .flatMap(p -> containerStatuses(p).stream())
-            .filter(
-                cs ->
-                    container.equals(cs.getName())
-                        && cs.getState() != null
-                        && cs.getState().getRunning() != null)
-            .count();
+    return (int) pods.stream().filter(p -> trainerState(p, container, true)).count();
+  }
+
+  /** How many pods have run the trainer container (running now, or terminated). */
+  public static int podsThatRan(List<Pod> pods, String container) {
+    return (int) pods.stream().filter(p -> trainerState(p, container, false)).count();
+  }
+
+  private static boolean trainerState(Pod pod, String container, boolean runningOnly) {
+    return containerStatuses(pod).stream()
+        .anyMatch(
+            cs ->
+                container.equals(cs.getName())
+                    && cs.getState() != null
+                    && (cs.getState().getRunning() != null
+                        || (!runningOnly && cs.getState().getTerminated() != null)));
   }
 
   static List<ContainerStatus> containerStatuses(Pod pod) {

@@ -175,12 +175,16 @@ public final class TrainingJobStatusCalculator {
       }
       s.setJobName(job.getMetadata().getName());
       JobStatus js = job.getStatus() == null ? new JobStatus() : job.getStatus();
-      // Pods that ran the trainer: finished ones, and active ones whose trainer has started (a
-      // pod still pulling its image is not an attempt yet, and counting it would cost a write).
+      // Pods that ran the trainer (a pod still pulling its image is not an attempt yet): the
+      // Job's finished pods plus its active pods whose trainer runs, or the pods seen to have
+      // run it, whichever is more (finished pods may be gone; the Job's counters may lag).
+      int running =
+          Math.min(
+              nz(js.getActive()), PodFailures.trainersRunning(o.pods(), TrainerJobBuilder.TRAINER));
       int seen =
-          nz(js.getFailed())
-              + nz(js.getSucceeded())
-              + PodFailures.trainersRunning(o.pods(), TrainerJobBuilder.TRAINER);
+          Math.max(
+              PodFailures.podsThatRan(o.pods(), TrainerJobBuilder.TRAINER),
+              nz(js.getFailed()) + nz(js.getSucceeded()) + running);
       int attempts = Math.max(nz(previous.getAttempts()), seen);
       s.setAttempts(attempts > 0 ? attempts : null);
       if (s.getStartTime() == null) {

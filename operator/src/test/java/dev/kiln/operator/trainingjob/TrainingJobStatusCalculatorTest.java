@@ -450,6 +450,16 @@ class TrainingJobStatusCalculatorTest {
         .isEqualTo(3);
   }
 
+  @Test
+  void aPodWhoseJobAlreadyCountsItIsNotCountedTwice() {
+    Job done = completeJob();
+    done.getStatus().setActive(0);
+    // The pod informer still shows the trainer running; the Job already counts it as succeeded.
+    TrainingJobStatus status =
+        calculate(trainingJob(), done, List.of(pod("p1", running())), T0.plusSeconds(90)).status();
+    assertThat(status.getAttempts()).isEqualTo(1);
+  }
+
   // ---- fixtures ------------------------------------------------------------------------------
 
   private Outcome calculate(TrainingJob tj, Job job, List<Pod> pods, Instant now) {
