@@ -217,7 +217,7 @@ public final class KilnTestCluster implements AutoCloseable {
   public Pod pod(String trainingJob, String podName, ContainerStatus trainer) {
     Job job =
         jobs().stream()
-            .filter(j -> j.getMetadata().getName().startsWith(trainingJob))
+            .filter(j -> j.getMetadata().getName().equals(trainingJob + "-1"))
             .findFirst()
             .orElseThrow();
     Pod pod =
