@@ -69,10 +69,15 @@ public final class ProgressTracker implements AutoCloseable {
       view.latest = report;
       view.latestAt = now;
       view.count++;
-      if (view.lastTrigger == null || !now.isBefore(view.lastTrigger.plus(interval))) {
+      // A pending trailing trigger will pick this report up; otherwise trigger now if the
+      // interval has passed, else schedule one for when it does. Triggers are thus always at
+      // least one interval apart.
+      if (view.triggerPending) {
+        // nothing to do
+      } else if (view.lastTrigger == null || !now.isBefore(view.lastTrigger.plus(interval))) {
         view.lastTrigger = now;
         triggerNow = true;
-      } else if (!view.triggerPending) {
+      } else {
         view.triggerPending = true;
         long delay = Duration.between(now, view.lastTrigger.plus(interval)).toMillis();
         scheduler.schedule(() -> trailing(id, view), delay, TimeUnit.MILLISECONDS);

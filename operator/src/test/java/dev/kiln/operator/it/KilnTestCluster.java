@@ -154,6 +154,12 @@ public final class KilnTestCluster implements AutoCloseable {
     return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
   }
 
+  /** The TrainingJob's phase, or null before the operator has written any status. */
+  public dev.kiln.api.v1alpha1.TrainingJobPhase phase(String name) {
+    TrainingJob tj = get(name);
+    return tj == null || tj.getStatus() == null ? null : tj.getStatus().getPhase();
+  }
+
   public List<Job> jobs() {
     return client.batch().v1().jobs().inNamespace(NS).list().getItems();
   }

@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 
 /** Two replicas with leader election: one writes; the standby takes over when it stops. */
 class LeaderElectionIT {
+  static {
+    // Status fields are read while the operator may not have written them yet: an exception
+    // there means "not yet", like a failed assertion, until the wait times out.
+    org.awaitility.Awaitility.ignoreExceptionsByDefault();
+  }
+
   private final KilnTestCluster cluster = new KilnTestCluster();
   private final RequestLog log1 = new RequestLog();
   private final RequestLog log2 = new RequestLog();

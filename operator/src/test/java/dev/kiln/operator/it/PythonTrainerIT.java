@@ -33,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoint, and its termination message becomes the status.
  */
 class PythonTrainerIT {
+  static {
+    // Status fields are read while the operator may not have written them yet: an exception
+    // there means "not yet", like a failed assertion, until the wait times out.
+    org.awaitility.Awaitility.ignoreExceptionsByDefault();
+  }
+
   private KilnTestCluster cluster;
   private KilnOperator operator;
   @TempDir Path dir;

@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
 
 /** Faults the operator must survive: restarts mid-flight, failing writes, an API outage. */
 class ResilienceIT {
+  static {
+    // Status fields are read while the operator may not have written them yet: an exception
+    // there means "not yet", like a failed assertion, until the wait times out.
+    org.awaitility.Awaitility.ignoreExceptionsByDefault();
+  }
+
   private KilnTestCluster cluster;
   private KilnOperator operator;
   private JobSimulator simulator;
