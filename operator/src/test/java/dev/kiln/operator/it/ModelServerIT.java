@@ -500,16 +500,24 @@ class ModelServerIT {
         client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("steady").get());
   }
 
+  /** A user's edit of the spec; retried when it races with the operator's status write. */
   private void edit(String name, java.util.function.Consumer<ModelServer> change) {
-    cluster
-        .client()
-        .resources(ModelServer.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            m -> {
-              change.accept(m);
-              return m;
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              cluster
+                  .client()
+                  .resources(ModelServer.class)
+                  .inNamespace(NS)
+                  .withName(name)
+                  .edit(
+                      m -> {
+                        change.accept(m);
+                        return m;
+                      });
+              return true;
             });
   }
 
