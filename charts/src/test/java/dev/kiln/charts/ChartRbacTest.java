@@ -24,7 +24,12 @@ class ChartRbacTest {
           "update coordination.k8s.io/leases",
           "JOSDK checks for create, update and get on Leases before it starts leader election",
           "get kiln.dev/trainingjobs",
-          "a status write that hits a conflict re-reads the TrainingJob before retrying");
+          "a status write that hits a conflict re-reads the TrainingJob before retrying",
+          "get kiln.dev/modelservers",
+          "a status write that hits a conflict re-reads the ModelServer before retrying",
+          "update policy/poddisruptionbudgets",
+          "a PDB is replaced when its desired state changes (e.g. after an operator upgrade); no"
+              + " spec field of a ModelServer changes an existing PDB");
 
   /** Used but needs no rule: every authenticated user may review its own access. */
   static final Set<String> USED_UNGRANTED =

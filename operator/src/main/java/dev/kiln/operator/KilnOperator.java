@@ -1,5 +1,6 @@
 package dev.kiln.operator;
 
+import dev.kiln.operator.modelserver.ModelServerReconciler;
 import dev.kiln.operator.report.ProgressTracker;
 import dev.kiln.operator.report.ReportEndpoint;
 import dev.kiln.operator.support.EventRecorder;
@@ -117,6 +118,14 @@ public final class KilnOperator implements AutoCloseable {
         o -> {
           // Transient API errors are retried forever, with backoff capped at 10 s, so a run is
           // never stranded after an outage; a periodic re-check catches anything missed.
+          o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
+          if (!config.watchesAllNamespaces()) {
+            o.settingNamespaces(config.watchNamespaces());
+          }
+        });
+    operator.register(
+        new ModelServerReconciler(client, config, events, metrics, clock),
+        o -> {
           o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
           if (!config.watchesAllNamespaces()) {
             o.settingNamespaces(config.watchNamespaces());

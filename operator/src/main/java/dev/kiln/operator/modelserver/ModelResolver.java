@@ -1,0 +1,184 @@
+package dev.kiln.operator.modelserver;
+
+import dev.kiln.api.v1alpha1.Artifact;
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.operator.support.ConditionSet;
+import dev.kiln.operator.support.Times;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Resolves spec.model to a concrete model, from the TrainingJobs of the ModelServer's namespace.
+ * Pure: the reconciler passes the informer's cached TrainingJobs.
+ */
+public final class ModelResolver {
+  public static final String DEFAULT_FORMAT = "onnx";
+  static final String MODEL_QUALIFIED = "ModelQualified";
+
+  private ModelResolver() {}
+
+  public static ModelResolution resolve(ModelServer ms, Collection<TrainingJob> trainingJobs) {
+    ModelSource source = ms.getSpec().getModel();
+    String namespace = ms.getMetadata().getNamespace();
+    List<TrainingJob> sameNamespace =
+        trainingJobs.stream()
+            .filter(tj -> Objects.equals(namespace, tj.getMetadata().getNamespace()))
+            .toList();
+    if (source.getTrainingJobRef() != null) {
+      return fromTrainingJob(source, source.getTrainingJobRef().getName(), sameNamespace);
+    }
+    if (source.getLatest() != null) {
+      return latest(source, sameNamespace);
+    }
+    return ModelResolution.resolved(
+        ServedModel.builder().uri(source.getUri()).format(format(source, null)).build(),
+        "Serving " + source.getUri());
+  }
+
+  private static ModelResolution fromTrainingJob(
+      ModelSource source, String name, List<TrainingJob> trainingJobs) {
+    Optional<TrainingJob> found =
+        trainingJobs.stream().filter(tj -> name.equals(tj.getMetadata().getName())).findFirst();
+    if (found.isEmpty()) {
+      return ModelResolution.failed(
+          "TrainingJobNotFound",
+          "TrainingJob " + name + " does not exist (it is served as soon as it appears)");
+    }
+    TrainingJob tj = found.get();
+    TrainingJobPhase phase = phase(tj);
+    if (phase == TrainingJobPhase.Failed) {
+      String why =
+          tj.getStatus().getFailure() != null && tj.getStatus().getFailure().getReason() != null
+              ? " (" + tj.getStatus().getFailure().getReason() + ")"
+              : "";
+      return ModelResolution.failed(
+          "TrainingJobFailed", "TrainingJob " + name + " failed" + why + "; it has no model");
+    }
+    if (phase != TrainingJobPhase.Succeeded || artifactUri(tj) == null) {
+      return ModelResolution.waiting(
+          "WaitingForTrainingJob",
+          "waiting for TrainingJob "
+              + name
+              + " to succeed (phase "
+              + (phase == null ? "Pending" : phase.name())
+              + ")");
+    }
+    return ModelResolution.resolved(
+        lineage(source, tj), "Serving the model of TrainingJob " + name + ": " + artifactUri(tj));
+  }
+
+  private static ModelResolution latest(ModelSource source, List<TrainingJob> trainingJobs) {
+    var selector = source.getLatest().getSelector();
+    List<TrainingJob> matching =
+        trainingJobs.stream()
+            .filter(tj -> LabelSelectors.matches(selector, tj.getMetadata().getLabels()))
+            .toList();
+    Optional<TrainingJob> newest = matching.stream().filter(ModelResolver::servable).max(NEWEST);
+    if (newest.isEmpty()) {
+      long unqualified =
+          matching.stream()
+              .filter(tj -> phase(tj) == TrainingJobPhase.Succeeded && !servable(tj))
+              .count();
+      return ModelResolution.waiting(
+          "NoQualifiedModel",
+          "no Succeeded and qualified TrainingJob matches "
+              + LabelSelectors.describe(selector)
+              + " yet ("
+              + matching.size()
+              + " match"
+              + (unqualified > 0 ? ", " + unqualified + " failed their quality gate" : "")
+              + ")");
+    }
+    TrainingJob tj = newest.get();
+    return ModelResolution.resolved(
+        lineage(source, tj),
+        "Serving the newest qualified model, from TrainingJob "
+            + tj.getMetadata().getName()
+            + ": "
+            + artifactUri(tj));
+  }
+
+  /** Succeeded, has a model, and its quality gate did not fail (ModelQualified is not False). */
+  static boolean servable(TrainingJob tj) {
+    if (phase(tj) != TrainingJobPhase.Succeeded || artifactUri(tj) == null) {
+      return false;
+    }
+    List<Condition> conditions = tj.getStatus().getConditions();
+    return conditions == null
+        || conditions.stream()
+            .noneMatch(
+                c ->
+                    MODEL_QUALIFIED.equals(c.getType())
+                        && ConditionSet.FALSE.equals(c.getStatus()));
+  }
+
+  /** Newest by completion time, then creation time, then name (so the choice is stable). */
+  static final Comparator<TrainingJob> NEWEST =
+      Comparator.comparing(
+              (TrainingJob tj) -> instant(tj.getStatus().getCompletionTime()),
+              Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(
+              tj -> instant(tj.getMetadata().getCreationTimestamp()),
+              Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(tj -> tj.getMetadata().getName());
+
+  private static Instant instant(String timestamp) {
+    return Times.parse(timestamp);
+  }
+
+  private static ServedModel lineage(ModelSource source, TrainingJob tj) {
+    Artifact a = tj.getStatus().getArtifact();
+    return ServedModel.builder()
+        .uri(a.getUri())
+        .sha256(a.getSha256())
+        .format(format(source, a))
+        .trainingJob(tj.getMetadata().getName())
+        .trainingJobUid(tj.getMetadata().getUid())
+        .build();
+  }
+
+  private static String format(ModelSource source, Artifact artifact) {
+    if (artifact != null && artifact.getFormat() != null) {
+      return artifact.getFormat();
+    }
+    return source.getFormat() != null ? source.getFormat() : DEFAULT_FORMAT;
+  }
+
+  private static TrainingJobPhase phase(TrainingJob tj) {
+    TrainingJobStatus s = tj.getStatus();
+    return s == null ? null : s.getPhase();
+  }
+
+  private static String artifactUri(TrainingJob tj) {
+    TrainingJobStatus s = tj.getStatus();
+    return s == null || s.getArtifact() == null ? null : s.getArtifact().getUri();
+  }
+
+  /** True when this TrainingJob can matter to the ModelServer (the mapping for its informer). */
+  public static boolean concerns(ModelServer ms, TrainingJob tj) {
+    if (ms.getSpec() == null || ms.getSpec().getModel() == null) {
+      return false;
+    }
+    if (!Objects.equals(ms.getMetadata().getNamespace(), tj.getMetadata().getNamespace())) {
+      return false;
+    }
+    ModelSource source = ms.getSpec().getModel();
+    if (source.getTrainingJobRef() != null) {
+      return tj.getMetadata().getName().equals(source.getTrainingJobRef().getName());
+    }
+    if (source.getLatest() != null) {
+      return LabelSelectors.matches(source.getLatest().getSelector(), tj.getMetadata().getLabels());
+    }
+    return false;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.kiln.operator.modelserver;
+
+import dev.kiln.api.v1alpha1.Autoscaling;
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerSpec;
+import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.Validation;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the CRD schema cannot check (or an API server without CEL would let through): each problem
+ * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying.
+ */
+public final class ModelServerSpecValidator {
+  /** A Service name is a DNS-1035 label: it must start with a letter. */
+  static final String DNS1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+  private ModelServerSpecValidator() {}
+
+  public static List<String> problems(ModelServer ms) {
+    List<String> problems = new ArrayList<>();
+    String name = ms.getMetadata().getName();
+    if (name.length() > Validation.MAX_NAME || !name.matches(DNS1035_LABEL)) {
+      problems.add(
+          "metadata.name '"
+              + name
+              + "' must be at most 63 characters, start with a letter and contain only a-z, 0-9"
+              + " and '-': it names the Service");
+    }
+    ModelServerSpec spec = ms.getSpec();
+    if (spec == null) {
+      problems.add("spec is required");
+      return problems;
+    }
+    ModelSource model = spec.getModel();
+    if (model == null) {
+      problems.add("spec.model is required");
+    } else {
+      int set =
+          (model.getTrainingJobRef() != null ? 1 : 0)
+              + (model.getLatest() != null ? 1 : 0)
+              + (model.getUri() != null ? 1 : 0);
+      if (set != 1) {
+        problems.add("spec.model: set exactly one of trainingJobRef, latest or uri");
+      }
+      if (model.getUri() != null && !model.getUri().matches(Validation.SOURCE_URI)) {
+        problems.add(
+            "spec.model.uri '"
+                + model.getUri()
+                + "' must be pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>");
+      }
+      if (model.getCredentialsSecret() != null
+          && (model.getUri() == null || model.getUri().startsWith(ModelLocation.PVC_SCHEME))) {
+        problems.add("spec.model.credentialsSecret applies only to an s3:// or https:// uri");
+      }
+      if (model.getLatest() != null && model.getLatest().getSelector() == null) {
+        problems.add("spec.model.latest.selector is required");
+      }
+      if (model.getTrainingJobRef() != null && model.getTrainingJobRef().getName() == null) {
+        problems.add("spec.model.trainingJobRef.name is required");
+      }
+    }
+    Autoscaling a = spec.getAutoscaling();
+    if (a != null) {
+      if (a.getMaxReplicas() == null) {
+        problems.add("spec.autoscaling.maxReplicas is required");
+      } else if (ModelServerChildren.minReplicas(a) > a.getMaxReplicas()) {
+        problems.add(
+            "spec.autoscaling.minReplicas must be less than or equal to"
+                + " spec.autoscaling.maxReplicas");
+      }
+    }
+    if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {
+      problems.add("spec.port must be 1-65535");
+    }
+    if (spec.getReplicas() != null && spec.getReplicas() < 0) {
+      problems.add("spec.replicas must not be negative");
+    }
+    if (spec.getEnv() != null) {
+      spec.getEnv().stream()
+          .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
+          .forEach(
+              e ->
+                  problems.add(
+                      "spec.env: " + e.getName() + " is reserved (KILN_ variables are Kiln's)"));
+    }
+    quantities(spec.getResources(), problems);
+    return problems;
+  }
+
+  private static void quantities(ResourceRequirements resources, List<String> problems) {
+    if (resources == null) {
+      return;
+    }
+    check("spec.resources.requests", resources.getRequests(), problems);
+    check("spec.resources.limits", resources.getLimits(), problems);
+  }
+
+  private static void check(String field, Map<String, Quantity> values, List<String> problems) {
+    if (values == null) {
+      return;
+    }
+    values.forEach(
+        (k, v) -> {
+          try {
+            Quantity.getAmountInBytes(v);
+          } catch (RuntimeException e) {
+            problems.add(field + "." + k + " '" + v + "' is not a valid quantity");
+          }
+        });
+  }
+}

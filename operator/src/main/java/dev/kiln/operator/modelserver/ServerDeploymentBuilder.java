@@ -1,0 +1,236 @@
+package dev.kiln.operator.modelserver;
+
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerSpec;
+import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.support.PodSecurity;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the Deployment that serves a ModelServer's model: the server container (Open Inference
+ * Protocol probes, the model as KILN_MODEL_DIR), the model delivered by a read-only PVC mount or by
+ * the loader init container, restricted security, and a surge-only rolling update so the old model
+ * serves until the new one is ready. Pure: the same inputs always give the same Deployment.
+ */
+public final class ServerDeploymentBuilder {
+  public static final String LOADER = "fetch-model";
+  public static final String MODEL_STORE = "/kiln/model-store";
+  public static final String MODEL_DIR = "/kiln/model";
+  public static final String READY_PATH = "/v2/health/ready";
+  public static final String LIVE_PATH = "/v2/health/live";
+
+  /** Pod-template annotations naming the model, so a new model is a new template (a roll-out). */
+  public static final String MODEL_URI = "kiln.dev/model-uri";
+
+  public static final String MODEL_SHA256 = "kiln.dev/model-sha256";
+
+  /** A hash of the pod template, also on every pod: tells new pods from old during a roll-out. */
+  public static final String TEMPLATE_HASH = "kiln.dev/template-hash";
+
+  static final String MODEL_VOLUME = "model";
+  static final String TMP_VOLUME = "tmp";
+
+  private final OperatorConfig config;
+
+  public ServerDeploymentBuilder(OperatorConfig config) {
+    this.config = config;
+  }
+
+  public Deployment build(ModelServer ms, ServedModel model) {
+    return ModelServerChildren.withSpecHash(
+        new DeploymentBuilder()
+            .withMetadata(ModelServerChildren.metadata(ms, ModelServerChildren.SERVER))
+            .withNewSpec()
+            .withReplicas(ModelServerChildren.replicas(ms))
+            .withNewSelector()
+            .withMatchLabels(ModelServerChildren.selector(ms))
+            .endSelector()
+            .withRevisionHistoryLimit(3)
+            .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+            .withMaxUnavailable(new IntOrString(0))
+            .withMaxSurge(new IntOrString(1))
+            .endRollingUpdate()
+            .endStrategy()
+            .withTemplate(template(ms, model))
+            .endSpec()
+            .build());
+  }
+
+  private PodTemplateSpec template(ModelServer ms, ServedModel model) {
+    Map<String, String> labels = new LinkedHashMap<>(ModelServerChildren.labels(ms, "server"));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(MODEL_URI, model.getUri());
+    if (model.getSha256() != null) {
+      annotations.put(MODEL_SHA256, model.getSha256());
+    }
+    PodTemplateSpec template =
+        new PodTemplateSpecBuilder()
+            .withNewMetadata()
+            .withLabels(labels)
+            .withAnnotations(annotations)
+            .endMetadata()
+            .withSpec(podSpec(ms, model))
+            .build();
+    String hash = ModelServerChildren.hash(template);
+    template.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash);
+    return template;
+  }
+
+  private PodSpec podSpec(ModelServer ms, ServedModel model) {
+    ModelServerSpec spec = ms.getSpec();
+    ModelLocation location = ModelLocation.of(model.getUri());
+    List<Container> init = new ArrayList<>();
+    if (!location.onClaim()) {
+      init.add(loader(ms, model));
+    }
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(
+        location.onClaim()
+            ? new VolumeBuilder()
+                .withName(MODEL_VOLUME)
+                .withNewPersistentVolumeClaim(location.claim().get(), true)
+                .build()
+            : new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    return new PodSpecBuilder()
+        .withSecurityContext(PodSecurity.pod())
+        .withInitContainers(init)
+        .withContainers(server(ms, model, location))
+        .withVolumes(volumes)
+        .withServiceAccountName(spec.getServiceAccountName())
+        // The server needs no Kubernetes API access unless the user chose an account.
+        .withAutomountServiceAccountToken(spec.getServiceAccountName() != null ? null : false)
+        .withNodeSelector(spec.getNodeSelector())
+        .withTolerations(spec.getTolerations())
+        .withAffinity(spec.getAffinity())
+        .withPriorityClassName(spec.getPriorityClassName())
+        .withImagePullSecrets(spec.getImagePullSecrets())
+        // The reference server drains for up to 20 s after SIGTERM.
+        .withTerminationGracePeriodSeconds(30L)
+        .build();
+  }
+
+  private Container server(ModelServer ms, ServedModel model, ModelLocation location) {
+    ModelServerSpec spec = ms.getSpec();
+    int port = ModelServerChildren.port(ms);
+    String modelDir = location.onClaim() ? claimDir(location) : MODEL_DIR;
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("KILN_MODEL_DIR", modelDir));
+    env.add(env("KILN_MODEL_NAME", ms.getMetadata().getName()));
+    env.add(env("KILN_MODEL_FORMAT", model.getFormat()));
+    env.add(env("KILN_PORT", Integer.toString(port)));
+    env.add(env("PORT", Integer.toString(port)));
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
+    boolean ownImage = spec.getImage() == null;
+    return new ContainerBuilder()
+        .withName(ModelServerChildren.SERVER)
+        .withImage(ownImage ? config.modelServerImage() : spec.getImage())
+        .withCommand(spec.getCommand())
+        .withArgs(spec.getArgs())
+        .withEnv(env)
+        .withEnvFrom(spec.getEnvFrom())
+        .withResources(spec.getResources())
+        .addNewPort()
+        .withName(ModelServerChildren.PORT_NAME)
+        .withContainerPort(port)
+        .withProtocol("TCP")
+        .endPort()
+        .withVolumeMounts(
+            mount(MODEL_VOLUME, location.onClaim() ? MODEL_STORE : MODEL_DIR, true),
+            mount(TMP_VOLUME, "/tmp", false))
+        // Loading a large model can take minutes: liveness only counts once the server is up.
+        .withStartupProbe(probe(LIVE_PATH, port, 5, 120))
+        .withReadinessProbe(probe(READY_PATH, port, 5, 3))
+        .withLivenessProbe(probe(LIVE_PATH, port, 10, 3))
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        // Kiln's own server runs with a read-only root; a user's image may need to write to it.
+        .withSecurityContext(PodSecurity.container(ownImage))
+        .build();
+  }
+
+  private Container loader(ModelServer ms, ServedModel model) {
+    ContainerBuilder loader =
+        new ContainerBuilder()
+            .withName(LOADER)
+            .withImage(config.loaderImage())
+            .withArgs("download", model.getUri(), MODEL_DIR)
+            .withVolumeMounts(
+                mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
+            .withResources(
+                new ResourceRequirementsBuilder()
+                    .withRequests(
+                        Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
+                    .withLimits(Map.of("memory", new Quantity("512Mi")))
+                    .build())
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withSecurityContext(PodSecurity.container(true));
+    String secret = ms.getSpec().getModel().getCredentialsSecret();
+    if (secret != null) {
+      // Only the loader sees the storage credentials; the server never does.
+      loader.withEnvFrom(new EnvFromSourceBuilder().withNewSecretRef(secret, false).build());
+    }
+    return loader.build();
+  }
+
+  /** KILN_MODEL_DIR for a model on a claim: the folder holding it under the read-only mount. */
+  static String claimDir(ModelLocation location) {
+    String dir = location.directoryInClaim();
+    return dir.isEmpty() ? MODEL_STORE : MODEL_STORE + "/" + dir;
+  }
+
+  private static Probe probe(String path, int port, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(port))
+        .endHttpGet()
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(2)
+        .withFailureThreshold(failures)
+        .build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withValue(Objects.requireNonNullElse(value, ""))
+        .build();
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(volume)
+        .withMountPath(path)
+        .withReadOnly(readOnly ? true : null)
+        .build();
+  }
+}

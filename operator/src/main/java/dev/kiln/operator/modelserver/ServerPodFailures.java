@@ -1,0 +1,214 @@
+package dev.kiln.operator.modelserver;
+
+import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.operator.support.Times;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Why model-server pods do not become ready, in words a user can act on: the image cannot be
+ * pulled, the pod cannot be scheduled, a container keeps crashing (with its last exit code), or the
+ * server runs but never passes its readiness probe. Pure.
+ */
+public final class ServerPodFailures {
+  static final Set<String> WAITING_PROBLEMS =
+      Set.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
+  static final int MAX_MESSAGE = 1024;
+
+  /** A failure, or when to look again because a pod's readiness deadline is still ahead. */
+  public record Finding(Optional<Failure> failure, Optional<Instant> recheckAt) {}
+
+  private ServerPodFailures() {}
+
+  /** The first problem among the pods, newest pod first; terminating pods are ignored. */
+  public static Finding find(List<Pod> pods, Instant now, Duration readinessDeadline) {
+    Instant recheck = null;
+    for (Pod pod : newestFirst(pods)) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      Optional<Failure> f = explain(pod);
+      if (f.isPresent()) {
+        return new Finding(f, Optional.empty());
+      }
+      Optional<Instant> runningSince = runningUnready(pod);
+      if (runningSince.isPresent()) {
+        Instant due = runningSince.get().plus(readinessDeadline);
+        if (!now.isBefore(due)) {
+          return new Finding(
+              Optional.of(
+                  Failure.builder()
+                      .reason("ReadinessTimeout")
+                      .message(
+                          "the server has been running since "
+                              + Times.format(runningSince.get())
+                              + " without passing its readiness probe (GET "
+                              + ServerDeploymentBuilder.READY_PATH
+                              + ") for more than "
+                              + readinessDeadline.toMinutes()
+                              + " minutes: the model may not load; see the pod's log")
+                      .pod(pod.getMetadata().getName())
+                      .container(ModelServerChildren.SERVER)
+                      .build()),
+              Optional.empty());
+        }
+        recheck = recheck == null || due.isBefore(recheck) ? due : recheck;
+      }
+    }
+    return new Finding(Optional.empty(), Optional.ofNullable(recheck));
+  }
+
+  private static Optional<Failure> explain(Pod pod) {
+    String name = pod.getMetadata().getName();
+    for (PodCondition c : conditions(pod)) {
+      if ("PodScheduled".equals(c.getType())
+          && "False".equals(c.getStatus())
+          && "Unschedulable".equals(c.getReason())) {
+        return Optional.of(
+            Failure.builder()
+                .reason("Unschedulable")
+                .message(bound(c.getMessage()))
+                .pod(name)
+                .build());
+      }
+    }
+    for (ContainerStatus cs : containerStatuses(pod)) {
+      ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+      if (waiting == null) {
+        continue;
+      }
+      if (WAITING_PROBLEMS.contains(waiting.getReason())) {
+        return Optional.of(
+            Failure.builder()
+                .reason(waiting.getReason())
+                .message(
+                    bound(
+                        waiting.getMessage() != null
+                            ? waiting.getMessage()
+                            : "container "
+                                + cs.getName()
+                                + " cannot start (image "
+                                + cs.getImage()
+                                + ")"))
+                .pod(name)
+                .container(cs.getName())
+                .build());
+      }
+      if ("CrashLoopBackOff".equals(waiting.getReason())) {
+        ContainerStateTerminated last = lastTerminated(cs);
+        Integer exitCode = last == null ? null : last.getExitCode();
+        boolean oom = last != null && "OOMKilled".equals(last.getReason());
+        String what =
+            ServerDeploymentBuilder.LOADER.equals(cs.getName())
+                ? "the model download (container " + cs.getName() + ")"
+                : "container " + cs.getName();
+        StringBuilder message = new StringBuilder(what).append(" keeps crashing");
+        if (oom) {
+          message.append(": killed for exceeding its memory limit");
+        } else if (exitCode != null) {
+          message.append(": exit code ").append(exitCode);
+        }
+        if (cs.getRestartCount() != null) {
+          message.append(" (restarted ").append(cs.getRestartCount()).append(" times)");
+        }
+        if (!oom && last != null && last.getMessage() != null && !last.getMessage().isBlank()) {
+          message.append(": ").append(lastLine(last.getMessage()));
+        }
+        return Optional.of(
+            Failure.builder()
+                .reason(oom ? "OOMKilled" : "CrashLoopBackOff")
+                .message(bound(message.toString()))
+                .pod(name)
+                .container(cs.getName())
+                .exitCode(exitCode)
+                .build());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** When the server container of a running pod started, if the pod is not ready. */
+  private static Optional<Instant> runningUnready(Pod pod) {
+    boolean ready =
+        conditions(pod).stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (ready || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(cs -> ModelServerChildren.SERVER.equals(cs.getName()))
+        .filter(cs -> !Boolean.TRUE.equals(cs.getReady()))
+        .map(ContainerStatus::getState)
+        .filter(s -> s != null && s.getRunning() != null)
+        .map(s -> Times.parse(s.getRunning().getStartedAt()))
+        .filter(i -> i != null)
+        .findFirst();
+  }
+
+  private static ContainerStateTerminated lastTerminated(ContainerStatus cs) {
+    ContainerState last = cs.getLastState();
+    return last == null ? null : last.getTerminated();
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  static List<ContainerStatus> containerStatuses(Pod pod) {
+    List<ContainerStatus> all = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      if (pod.getStatus().getInitContainerStatuses() != null) {
+        all.addAll(pod.getStatus().getInitContainerStatuses());
+      }
+      if (pod.getStatus().getContainerStatuses() != null) {
+        all.addAll(pod.getStatus().getContainerStatuses());
+      }
+    }
+    return all;
+  }
+
+  private static List<PodCondition> conditions(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getConditions() == null
+        ? List.of()
+        : pod.getStatus().getConditions();
+  }
+
+  static List<Pod> newestFirst(List<Pod> pods) {
+    return pods.stream()
+        .sorted(
+            Comparator.comparing(
+                    (Pod p) ->
+                        p.getMetadata().getCreationTimestamp() == null
+                            ? ""
+                            : p.getMetadata().getCreationTimestamp())
+                .thenComparing(p -> p.getMetadata().getName())
+                .reversed())
+        .toList();
+  }
+
+  static String bound(String message) {
+    if (message == null) {
+      return null;
+    }
+    String trimmed = message.strip();
+    return trimmed.length() <= MAX_MESSAGE ? trimmed : trimmed.substring(0, MAX_MESSAGE) + "…";
+  }
+}

@@ -1,0 +1,175 @@
+package dev.kiln.operator.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.v1alpha1.Autoscaling;
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.NetworkPolicySpec;
+import dev.kiln.operator.support.KilnLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Service, HPA, NetworkPolicy and PDB of a ModelServer. */
+class ModelServerChildrenTest {
+  final ModelServer ms = ModelServers.fromJob("iris", "iris");
+
+  @Test
+  void serviceIsClusterIpOnTheServerPortNamedHttp() {
+    ms.getSpec().setPort(9000);
+    Service svc = ModelServerChildren.service(ms);
+    assertThat(svc.getMetadata().getName()).isEqualTo("iris");
+    assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(svc.getSpec().getSelector())
+        .containsEntry(KilnLabels.MODEL_SERVER, "iris")
+        .containsEntry(KilnLabels.COMPONENT, "server");
+    assertThat(svc.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getPort()).isEqualTo(9000);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+            });
+    owned(svc);
+    assertThat(ModelServerChildren.url(ms)).isEqualTo("http://iris.team-a.svc.cluster.local:9000");
+  }
+
+  @Test
+  void defaultPortIs8080() {
+    assertThat(ModelServerChildren.service(ms).getSpec().getPorts().get(0).getPort())
+        .isEqualTo(8080);
+  }
+
+  @Test
+  void autoscalerOnlyWithAutoscalingOnCpuUtilisation() {
+    assertThat(ModelServerChildren.autoscaler(ms)).isEmpty();
+    ms.getSpec()
+        .setAutoscaling(
+            Autoscaling.builder()
+                .minReplicas(2)
+                .maxReplicas(10)
+                .targetCpuUtilizationPercentage(60)
+                .build());
+    HorizontalPodAutoscaler hpa = ModelServerChildren.autoscaler(ms).orElseThrow();
+    assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
+    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("iris");
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+    var metric = hpa.getSpec().getMetrics().get(0);
+    assertThat(metric.getResource().getName()).isEqualTo("cpu");
+    assertThat(metric.getResource().getTarget().getType()).isEqualTo("Utilization");
+    assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+    owned(hpa);
+  }
+
+  @Test
+  void autoscalerDefaultsToOneReplicaAndEightyPercent() {
+    ms.getSpec().setAutoscaling(Autoscaling.builder().maxReplicas(3).build());
+    HorizontalPodAutoscaler hpa = ModelServerChildren.autoscaler(ms).orElseThrow();
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+        .isEqualTo(80);
+  }
+
+  @Test
+  void networkPolicyByDefaultAdmitsTheSameNamespaceToTheServerPortOnly() {
+    NetworkPolicy np = ModelServerChildren.networkPolicy(ms).orElseThrow();
+    assertThat(np.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(ModelServerChildren.selector(ms));
+    assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    var ingress = np.getSpec().getIngress();
+    assertThat(ingress).hasSize(1);
+    assertThat(ingress.get(0).getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080));
+    assertThat(ingress.get(0).getFrom())
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(peer.getPodSelector()).isNotNull();
+              assertThat(peer.getPodSelector().getMatchLabels()).isNullOrEmpty();
+              assertThat(peer.getNamespaceSelector()).isNull();
+            });
+    owned(np);
+  }
+
+  @Test
+  void networkPolicyAdmitsOnlyTheAllowFromPeers() {
+    var gateway =
+        new NetworkPolicySpec.Peer(
+            new LabelSelectorBuilder().withMatchLabels(Map.of("app", "gateway")).build(), null);
+    var monitoring =
+        new NetworkPolicySpec.Peer(
+            null,
+            new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("kubernetes.io/metadata.name", "monitoring"))
+                .build());
+    ms.getSpec()
+        .setNetworkPolicy(
+            NetworkPolicySpec.builder().allowFrom(List.of(gateway, monitoring)).build());
+    NetworkPolicy np = ModelServerChildren.networkPolicy(ms).orElseThrow();
+    var from = np.getSpec().getIngress().get(0).getFrom();
+    assertThat(from).hasSize(2);
+    assertThat(from.get(0).getPodSelector().getMatchLabels()).containsEntry("app", "gateway");
+    assertThat(from.get(0).getNamespaceSelector()).isNull();
+    assertThat(from.get(1).getPodSelector()).isNull();
+    assertThat(from.get(1).getNamespaceSelector().getMatchLabels())
+        .containsEntry("kubernetes.io/metadata.name", "monitoring");
+  }
+
+  @Test
+  void noNetworkPolicyWhenDisabled() {
+    ms.getSpec().setNetworkPolicy(NetworkPolicySpec.builder().enabled(false).build());
+    assertThat(ModelServerChildren.networkPolicy(ms)).isEmpty();
+    ms.getSpec().setNetworkPolicy(NetworkPolicySpec.builder().enabled(true).build());
+    assertThat(ModelServerChildren.networkPolicy(ms)).isPresent();
+  }
+
+  @Test
+  void disruptionBudgetOnlyWithMoreThanOneReplica() {
+    assertThat(ModelServerChildren.disruptionBudget(ms)).isEmpty();
+    ms.getSpec().setReplicas(1);
+    assertThat(ModelServerChildren.disruptionBudget(ms)).isEmpty();
+    ms.getSpec().setReplicas(2);
+    PodDisruptionBudget pdb = ModelServerChildren.disruptionBudget(ms).orElseThrow();
+    assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(ModelServerChildren.selector(ms));
+    owned(pdb);
+  }
+
+  @Test
+  void disruptionBudgetWithAutoscalingFollowsMinReplicas() {
+    ms.getSpec().setReplicas(5);
+    ms.getSpec().setAutoscaling(Autoscaling.builder().maxReplicas(4).build());
+    assertThat(ModelServerChildren.disruptionBudget(ms)).as("minReplicas defaults to 1").isEmpty();
+    ms.getSpec().setAutoscaling(Autoscaling.builder().minReplicas(2).maxReplicas(4).build());
+    assertThat(ModelServerChildren.disruptionBudget(ms)).isPresent();
+  }
+
+  @Test
+  void specHashIsStableAndFollowsTheSpec() {
+    String first = ModelServerChildren.specHash(ModelServerChildren.service(ms));
+    assertThat(ModelServerChildren.specHash(ModelServerChildren.service(ms))).isEqualTo(first);
+    ms.getSpec().setPort(9090);
+    assertThat(ModelServerChildren.specHash(ModelServerChildren.service(ms))).isNotEqualTo(first);
+  }
+
+  private static void owned(HasMetadata child) {
+    assertThat(child.getMetadata().getLabels())
+        .containsEntry(KilnLabels.MODEL_SERVER, "iris")
+        .containsEntry(KilnLabels.MANAGED_BY, "kiln-operator");
+    assertThat(child.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    assertThat(child.getMetadata().getAnnotations()).containsKey(ModelServerChildren.SPEC_HASH);
+  }
+}
