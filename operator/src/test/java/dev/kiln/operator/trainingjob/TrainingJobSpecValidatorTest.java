@@ -1,0 +1,207 @@
+package dev.kiln.operator.trainingjob;
+
+import static dev.kiln.operator.trainingjob.TrainingJobFixtures.trainingJob;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.v1alpha1.Dataset;
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.Workspace;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Specs the CRD schema lets through but Kiln cannot run fail once, naming the field. */
+class TrainingJobSpecValidatorTest {
+
+  private static List<String> problems(TrainingJob tj) {
+    return TrainingJobSpecValidator.problems(tj);
+  }
+
+  @Test
+  void aCompleteValidSpecHasNoProblems() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec -> {
+              spec.setHyperparameters(Map.of("learning_rate", "0.01", "epochs", "5"));
+              spec.setResources(
+                  new ResourceRequirementsBuilder()
+                      .withRequests(
+                          Map.of("cpu", new Quantity("500m"), "memory", new Quantity("4Gi")))
+                      .withLimits(Map.of("nvidia.com/gpu", new Quantity("1")))
+                      .build());
+              spec.setWorkspace(Workspace.builder().size("20Gi").build());
+              spec.setDataset(new Dataset("s3://datasets/mnist", "creds"));
+              spec.setWorkers(2);
+            });
+
+    assertThat(problems(tj)).isEmpty();
+  }
+
+  @Test
+  void aMinimalSpecHasNoProblems() {
+    assertThat(problems(trainingJob("mnist"))).isEmpty();
+  }
+
+  @Test
+  void anExistingClaimWorkspaceIsValid() {
+    assertThat(
+            problems(
+                trainingJob(
+                    "mnist",
+                    s -> s.setWorkspace(Workspace.builder().existingClaim("mine").build()))))
+        .isEmpty();
+  }
+
+  @Test
+  void aNameOfAtMost52CharactersIsAccepted() {
+    assertThat(problems(trainingJob("a".repeat(52)))).isEmpty();
+  }
+
+  @Test
+  void aNameLongerThan52CharactersIsRejected() {
+    assertThat(problems(trainingJob("a".repeat(53))))
+        .singleElement()
+        .asString()
+        .startsWith("metadata.name:")
+        .contains("52")
+        .contains("53");
+  }
+
+  @Test
+  void aMissingImageIsRejected() {
+    assertThat(problems(trainingJob("mnist", spec -> spec.setImage(" "))))
+        .singleElement()
+        .asString()
+        .startsWith("spec.image:");
+  }
+
+  @Test
+  void hyperparametersThatBecomeTheSameVariableAreRejectedNamingBoth() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setHyperparameters(
+                    Map.of("learning_rate", "0.1", "learningRate", "0.2", "epochs", "3")));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.hyperparameters:")
+        .contains("'learning_rate'", "'learningRate'", "KILN_HP_LEARNING_RATE");
+  }
+
+  @Test
+  void anInvalidQuantityInRequestsIsRejectedNamingTheResource() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setResources(
+                    new ResourceRequirementsBuilder()
+                        .withRequests(Map.of("memory", new Quantity("lots")))
+                        .build()));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.resources.requests.memory:")
+        .contains("'lots'");
+  }
+
+  @Test
+  void anInvalidQuantityInLimitsIsRejectedNamingTheResource() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setResources(
+                    new ResourceRequirementsBuilder()
+                        .withLimits(Map.of("nvidia.com/gpu", new Quantity("two")))
+                        .build()));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.resources.limits.nvidia.com/gpu:")
+        .contains("'two'");
+  }
+
+  @Test
+  void aNegativeQuantityIsRejected() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setResources(
+                    new ResourceRequirementsBuilder()
+                        .withRequests(Map.of("cpu", new Quantity("-1")))
+                        .build()));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.resources.requests.cpu:")
+        .contains("negative");
+  }
+
+  @Test
+  void aWorkspaceWithBothSizeAndExistingClaimIsRejected() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setWorkspace(Workspace.builder().size("10Gi").existingClaim("mine").build()));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.workspace:")
+        .contains("size", "existingClaim");
+  }
+
+  @Test
+  void aWorkspaceWithNeitherSizeNorExistingClaimIsRejected() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec ->
+                spec.setWorkspace(
+                    Workspace.builder().retainPolicy(Workspace.RetainPolicy.Retain).build()));
+
+    assertThat(problems(tj))
+        .singleElement()
+        .asString()
+        .startsWith("spec.workspace:")
+        .contains("size", "existingClaim");
+  }
+
+  @Test
+  void anInvalidWorkspaceSizeIsRejected() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist", spec -> spec.setWorkspace(Workspace.builder().size("ten gigs").build()));
+
+    assertThat(problems(tj)).singleElement().asString().startsWith("spec.workspace.size:");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    TrainingJob tj =
+        trainingJob(
+            "b".repeat(60),
+            spec -> {
+              spec.setHyperparameters(Map.of("lr.decay", "1", "lr_decay", "2"));
+              spec.setWorkspace(new Workspace());
+            });
+
+    assertThat(problems(tj))
+        .hasSize(3)
+        .anySatisfy(p -> assertThat(p).startsWith("metadata.name:"))
+        .anySatisfy(p -> assertThat(p).startsWith("spec.hyperparameters:"))
+        .anySatisfy(p -> assertThat(p).startsWith("spec.workspace:"));
+  }
+}
