@@ -24,7 +24,7 @@ public record TerminationMessage(
     if (message == null || message.isBlank()) {
       return new Parsed(null, null);
     }
-    if (message.length() > MAX_BYTES) {
+    if (message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES) {
       return new Parsed(null, "termination message is larger than " + MAX_BYTES + " bytes");
     }
     JsonNode root;
@@ -62,7 +62,10 @@ public record TerminationMessage(
         new TerminationMessage(metrics, path, text(a, "sha256"), text(a, "format"), size), null);
   }
 
-  /** The one-line reason a failed trainer gave: {"error": "..."} or its first line. */
+  /**
+   * The reason a failed trainer gave: {"error": "..."}, or else the whole message trimmed (the last
+   * log lines with FallbackToLogsOnError; a traceback's first line says nothing).
+   */
   public static Optional<String> errorLine(String message) {
     if (message == null || message.isBlank()) {
       return Optional.empty();

@@ -35,6 +35,16 @@ public final class TrainingJobSpecValidator {
       return problems;
     }
     checkHyperparameterNames(spec, problems);
+    if (spec.getEnv() != null) {
+      spec.getEnv().stream()
+          .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
+          .forEach(
+              e ->
+                  problems.add(
+                      "spec.env: "
+                          + e.getName()
+                          + " is reserved for the pod contract (names starting with KILN_)"));
+    }
     checkResources("spec.resources", spec.getResources(), problems);
     Workspace ws = spec.getWorkspace();
     if (ws != null && (ws.getSize() == null) == (ws.getExistingClaim() == null)) {

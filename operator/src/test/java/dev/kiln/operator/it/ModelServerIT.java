@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Test;
 
 /** ModelServers against the mock API server; the test plays the Job and Deployment controllers. */
 class ModelServerIT {
+  static {
+    // Status fields are read while the operator may not have written them yet: an exception
+    // there means "not yet", like a failed assertion, until the wait times out.
+    org.awaitility.Awaitility.ignoreExceptionsByDefault();
+  }
+
   static final Duration WAIT = Duration.ofSeconds(20);
   private KilnTestCluster cluster;
   private ModelServerHelper k;

@@ -204,4 +204,16 @@ class TrainingJobSpecValidatorTest {
         .anySatisfy(p -> assertThat(p).startsWith("spec.hyperparameters:"))
         .anySatisfy(p -> assertThat(p).startsWith("spec.workspace:"));
   }
+
+  @Test
+  void anEnvNameReservedForThePodContractIsRejectedEvenWithoutCel() {
+    TrainingJob tj = trainingJob("iris");
+    tj.getSpec()
+        .setEnv(
+            List.of(
+                new io.fabric8.kubernetes.api.model.EnvVar("KILN_DATA_DIR", "/elsewhere", null)));
+    assertThat(problems(tj))
+        .containsExactly(
+            "spec.env: KILN_DATA_DIR is reserved for the pod contract (names starting with KILN_)");
+  }
 }
