@@ -34,6 +34,17 @@ import java.util.function.Consumer;
 public final class KilnTestCluster implements AutoCloseable {
   public static final String NS = "team-a";
 
+  /**
+   * The mock logs every request at INFO through java.util.logging; keep the build output readable.
+   */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
   private final KubernetesMockServer server;
   private final FaultyDispatcher faults;
   private final KubernetesClient client;
