@@ -283,7 +283,18 @@ public final class Loader {
             e);
       }
       long size = Files.size(target);
-      if (length >= 0 && length != size) {
+      if (length >= 0 && size < length) {
+        throw new LoaderException(
+            LoaderException.IO,
+            "transfer from "
+                + redact(source)
+                + " broke off after "
+                + size
+                + " of "
+                + length
+                + " bytes");
+      }
+      if (length >= 0 && size != length) {
         throw new LoaderException(
             LoaderException.INTEGRITY,
             redact(source) + ": got " + size + " bytes, Content-Length said " + length);

@@ -285,8 +285,8 @@ class LoaderTest {
     String url = brokenServer(2);
     Path fresh = tmp.resolve("fresh");
     Run r = run(Map.of(), "download", url, fresh.toString());
-    assertThat(r.code()).isNotZero();
-    assertThat(r.stderr()).contains("broken.bin");
+    assertThat(r.code()).isEqualTo(LoaderException.IO);
+    assertThat(r.stderr()).contains("broken.bin").contains("broke off");
     assertThat(fresh).doesNotExist();
     assertThat(leftovers(tmp)).isEmpty();
 
