@@ -6,6 +6,7 @@ import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.support.ConditionSet;
+import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -269,7 +270,7 @@ public final class ModelServerStatusCalculator {
   }
 
   private static Failure failure(String reason, String message) {
-    return Failure.builder().reason(reason).message(ServerPodFailures.bound(message)).build();
+    return Failure.builder().reason(reason).message(Pods.bound(message)).build();
   }
 
   private static int nz(Integer i) {

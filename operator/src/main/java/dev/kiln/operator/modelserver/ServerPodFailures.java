@@ -1,6 +1,7 @@
 package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.operator.support.Pods;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -10,8 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +29,6 @@ public final class ServerPodFailures {
           "CreateContainerConfigError",
           "CreateContainerError");
 
-  static final int MAX_MESSAGE = 1024;
-
   /** A failure, or when to look again because a pod's readiness deadline is still ahead. */
   public record Finding(Optional<Failure> failure, Optional<Instant> recheckAt) {}
 
@@ -40,7 +37,7 @@ public final class ServerPodFailures {
   /** The first problem among the pods, newest pod first; terminating pods are ignored. */
   public static Finding find(List<Pod> pods, Instant now, Duration readinessDeadline) {
     Instant recheck = null;
-    for (Pod pod : newestFirst(pods)) {
+    for (Pod pod : Pods.newestFirst(pods)) {
       if (pod.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
@@ -77,19 +74,19 @@ public final class ServerPodFailures {
 
   private static Optional<Failure> explain(Pod pod) {
     String name = pod.getMetadata().getName();
-    for (PodCondition c : conditions(pod)) {
+    for (PodCondition c : Pods.conditions(pod)) {
       if ("PodScheduled".equals(c.getType())
           && "False".equals(c.getStatus())
           && "Unschedulable".equals(c.getReason())) {
         return Optional.of(
             Failure.builder()
                 .reason("Unschedulable")
-                .message(bound(c.getMessage()))
+                .message(Pods.bound(c.getMessage()))
                 .pod(name)
                 .build());
       }
     }
-    for (ContainerStatus cs : containerStatuses(pod)) {
+    for (ContainerStatus cs : Pods.containerStatuses(pod)) {
       ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
       if (waiting == null) {
         continue;
@@ -99,7 +96,7 @@ public final class ServerPodFailures {
             Failure.builder()
                 .reason(waiting.getReason())
                 .message(
-                    bound(
+                    Pods.bound(
                         waiting.getMessage() != null
                             ? waiting.getMessage()
                             : "container "
@@ -134,7 +131,7 @@ public final class ServerPodFailures {
         return Optional.of(
             Failure.builder()
                 .reason(oom ? "OOMKilled" : "CrashLoopBackOff")
-                .message(bound(message.toString()))
+                .message(Pods.bound(message.toString()))
                 .pod(name)
                 .container(cs.getName())
                 .exitCode(exitCode)
@@ -147,7 +144,7 @@ public final class ServerPodFailures {
   /** When the server container of a running pod started, if the pod is not ready. */
   private static Optional<Instant> runningUnready(Pod pod) {
     boolean ready =
-        conditions(pod).stream()
+        Pods.conditions(pod).stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     if (ready || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Optional.empty();
@@ -170,45 +167,5 @@ public final class ServerPodFailures {
   private static String lastLine(String text) {
     String[] lines = text.strip().split("\n");
     return lines[lines.length - 1].strip();
-  }
-
-  static List<ContainerStatus> containerStatuses(Pod pod) {
-    List<ContainerStatus> all = new ArrayList<>();
-    if (pod.getStatus() != null) {
-      if (pod.getStatus().getInitContainerStatuses() != null) {
-        all.addAll(pod.getStatus().getInitContainerStatuses());
-      }
-      if (pod.getStatus().getContainerStatuses() != null) {
-        all.addAll(pod.getStatus().getContainerStatuses());
-      }
-    }
-    return all;
-  }
-
-  private static List<PodCondition> conditions(Pod pod) {
-    return pod.getStatus() == null || pod.getStatus().getConditions() == null
-        ? List.of()
-        : pod.getStatus().getConditions();
-  }
-
-  static List<Pod> newestFirst(List<Pod> pods) {
-    return pods.stream()
-        .sorted(
-            Comparator.comparing(
-                    (Pod p) ->
-                        p.getMetadata().getCreationTimestamp() == null
-                            ? ""
-                            : p.getMetadata().getCreationTimestamp())
-                .thenComparing(p -> p.getMetadata().getName())
-                .reversed())
-        .toList();
-  }
-
-  static String bound(String message) {
-    if (message == null) {
-      return null;
-    }
-    String trimmed = message.strip();
-    return trimmed.length() <= MAX_MESSAGE ? trimmed : trimmed.substring(0, MAX_MESSAGE) + "…";
   }
 }

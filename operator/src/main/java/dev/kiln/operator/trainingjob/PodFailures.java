@@ -1,17 +1,16 @@
 package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Explains why pods do not start or did not finish, from their conditions and container states, in
@@ -27,15 +26,13 @@ public final class PodFailures {
           "CreateContainerConfigError",
           "CreateContainerError");
 
-  static final int MAX_MESSAGE = 1024;
-
   private PodFailures() {}
 
   /** Why the newest pod cannot start (unschedulable, image pull, bad config), if it cannot. */
   public static Optional<Failure> startupProblem(List<Pod> pods) {
-    for (Pod pod : newestFirst(pods)) {
+    for (Pod pod : Pods.newestFirst(pods)) {
       Optional<PodCondition> unschedulable =
-          conditions(pod)
+          Pods.conditions(pod).stream()
               .filter(
                   c ->
                       "PodScheduled".equals(c.getType())
@@ -46,18 +43,18 @@ public final class PodFailures {
         return Optional.of(
             Failure.builder()
                 .reason("Unschedulable")
-                .message(bound(unschedulable.get().getMessage()))
+                .message(Pods.bound(unschedulable.get().getMessage()))
                 .pod(pod.getMetadata().getName())
                 .build());
       }
-      for (ContainerStatus cs : containerStatuses(pod)) {
+      for (ContainerStatus cs : Pods.containerStatuses(pod)) {
         ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
         if (waiting != null && STARTUP_PROBLEMS.contains(waiting.getReason())) {
           return Optional.of(
               Failure.builder()
                   .reason(waiting.getReason())
                   .message(
-                      bound(
+                      Pods.bound(
                           waiting.getMessage() != null
                               ? waiting.getMessage()
                               : "container "
@@ -76,16 +73,16 @@ public final class PodFailures {
 
   /** Why the newest failed pod failed: eviction, OOM kill, or a non-zero exit. */
   public static Optional<Failure> lastPodFailure(List<Pod> pods) {
-    for (Pod pod : newestFirst(pods)) {
+    for (Pod pod : Pods.newestFirst(pods)) {
       if (pod.getStatus() != null && "Evicted".equals(pod.getStatus().getReason())) {
         return Optional.of(
             Failure.builder()
                 .reason("Evicted")
-                .message(bound(pod.getStatus().getMessage()))
+                .message(Pods.bound(pod.getStatus().getMessage()))
                 .pod(pod.getMetadata().getName())
                 .build());
       }
-      for (ContainerStatus cs : containerStatuses(pod)) {
+      for (ContainerStatus cs : Pods.containerStatuses(pod)) {
         ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
           boolean oom = "OOMKilled".equals(t.getReason());
@@ -97,7 +94,7 @@ public final class PodFailures {
           return Optional.of(
               Failure.builder()
                   .reason(oom ? "OOMKilled" : "Error")
-                  .message(bound(message))
+                  .message(Pods.bound(message))
                   .pod(pod.getMetadata().getName())
                   .container(cs.getName())
                   .exitCode(t.getExitCode())
@@ -111,7 +108,7 @@ public final class PodFailures {
   /** True once any container of the trainer has started in any pod: training is under way. */
   public static Optional<String> trainerStartedAt(List<Pod> pods, String container) {
     return pods.stream()
-        .flatMap(p -> containerStatuses(p).stream())
+        .flatMap(p -> Pods.containerStatuses(p).stream())
         .filter(cs -> container.equals(cs.getName()) && cs.getState() != null)
         .map(
             cs -> {
@@ -142,52 +139,12 @@ public final class PodFailures {
   }
 
   private static boolean trainerState(Pod pod, String container, boolean runningOnly) {
-    return containerStatuses(pod).stream()
+    return Pods.containerStatuses(pod).stream()
         .anyMatch(
             cs ->
                 container.equals(cs.getName())
                     && cs.getState() != null
                     && (cs.getState().getRunning() != null
                         || (!runningOnly && cs.getState().getTerminated() != null)));
-  }
-
-  static List<ContainerStatus> containerStatuses(Pod pod) {
-    List<ContainerStatus> all = new ArrayList<>();
-    if (pod.getStatus() != null) {
-      if (pod.getStatus().getInitContainerStatuses() != null) {
-        all.addAll(pod.getStatus().getInitContainerStatuses());
-      }
-      if (pod.getStatus().getContainerStatuses() != null) {
-        all.addAll(pod.getStatus().getContainerStatuses());
-      }
-    }
-    return all;
-  }
-
-  private static Stream<PodCondition> conditions(Pod pod) {
-    return pod.getStatus() == null || pod.getStatus().getConditions() == null
-        ? Stream.empty()
-        : pod.getStatus().getConditions().stream();
-  }
-
-  static List<Pod> newestFirst(List<Pod> pods) {
-    return pods.stream()
-        .sorted(
-            Comparator.comparing(
-                    (Pod p) ->
-                        p.getMetadata().getCreationTimestamp() == null
-                            ? ""
-                            : p.getMetadata().getCreationTimestamp())
-                .thenComparing(p -> p.getMetadata().getName())
-                .reversed())
-        .toList();
-  }
-
-  static String bound(String message) {
-    if (message == null) {
-      return null;
-    }
-    String trimmed = message.strip();
-    return trimmed.length() <= MAX_MESSAGE ? trimmed : trimmed.substring(0, MAX_MESSAGE) + "…";
   }
 }

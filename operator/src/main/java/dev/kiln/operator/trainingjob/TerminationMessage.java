@@ -3,6 +3,7 @@ package dev.kiln.operator.trainingjob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.operator.support.Decimals;
+import dev.kiln.operator.support.Pods;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,7 @@ public record TerminationMessage(
     try {
       root = JSON.readTree(message);
     } catch (Exception e) {
-      return new Parsed(
-          null, "termination message is not JSON: " + PodFailures.bound(firstLine(message)));
+      return new Parsed(null, "termination message is not JSON: " + Pods.bound(firstLine(message)));
     }
     if (root == null || !root.isObject()) {
       return new Parsed(null, "termination message is not a JSON object");

@@ -10,6 +10,7 @@ import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.report.LiveProgress;
 import dev.kiln.operator.support.ConditionSet;
+import dev.kiln.operator.support.Pods;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -308,8 +309,8 @@ public final class TrainingJobStatusCalculator {
 
     /** The termination message of the trainer container that exited 0, if it left one. */
     private TerminationMessage finalReport() {
-      for (Pod pod : PodFailures.newestFirst(o.pods())) {
-        for (var cs : PodFailures.containerStatuses(pod)) {
+      for (Pod pod : Pods.newestFirst(o.pods())) {
+        for (var cs : Pods.containerStatuses(pod)) {
           var t = cs.getState() == null ? null : cs.getState().getTerminated();
           if (TrainerJobBuilder.TRAINER.equals(cs.getName())
               && t != null
@@ -474,7 +475,7 @@ public final class TrainingJobStatusCalculator {
   }
 
   static Failure failure(String reason, String message) {
-    return Failure.builder().reason(reason).message(PodFailures.bound(message)).build();
+    return Failure.builder().reason(reason).message(Pods.bound(message)).build();
   }
 
   private static int nz(Integer i) {

@@ -4,15 +4,12 @@ import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.it.KilnTestCluster;
 import dev.kiln.operator.it.RequestLog;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -154,18 +151,8 @@ public final class ReportEndpointBenchmark {
       }
       Thread.sleep(20);
     }
-    Secret secret =
-        cluster
-            .client()
-            .secrets()
-            .inNamespace(KilnTestCluster.NS)
-            .withName(name + "-report-token")
-            .get();
     cluster.jobActive(name + "-1");
     cluster.pod(name, name + "-1-a", KilnTestCluster.running());
-    return secret.getStringData() != null && secret.getStringData().containsKey("token")
-        ? secret.getStringData().get("token")
-        : new String(
-            Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    return cluster.reportToken(name);
   }
 }

@@ -171,6 +171,18 @@ public final class KilnTestCluster implements AutoCloseable {
     return tj == null || tj.getStatus() == null ? null : tj.getStatus().getPhase();
   }
 
+  /** The report token Kiln handed to a TrainingJob's pods, as the pod would read it. */
+  public String reportToken(String trainingJob) {
+    io.fabric8.kubernetes.api.model.Secret secret =
+        client.secrets().inNamespace(NS).withName(trainingJob + "-report-token").get();
+    if (secret.getStringData() != null && secret.getStringData().containsKey("token")) {
+      return secret.getStringData().get("token");
+    }
+    return new String(
+        java.util.Base64.getDecoder().decode(secret.getData().get("token")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   public List<Job> jobs() {
     return client.batch().v1().jobs().inNamespace(NS).list().getItems();
   }

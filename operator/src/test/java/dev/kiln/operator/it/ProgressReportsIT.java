@@ -7,14 +7,11 @@ import dev.kiln.api.v1alpha1.QualityGateRule;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -212,18 +209,7 @@ class ProgressReportsIT {
             () ->
                 cluster.get(name).getStatus() != null
                     && cluster.phase(name) == TrainingJobPhase.Running);
-    Secret secret =
-        cluster
-            .client()
-            .secrets()
-            .inNamespace(KilnTestCluster.NS)
-            .withName(name + "-report-token")
-            .get();
-    if (secret.getStringData() != null && secret.getStringData().containsKey("token")) {
-      return secret.getStringData().get("token");
-    }
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    return cluster.reportToken(name);
   }
 
   private int statusWrites(String name) {

@@ -9,14 +9,12 @@ import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -172,17 +170,7 @@ class PythonTrainerIT {
   }
 
   private String token(String name) {
-    Secret secret =
-        cluster
-            .client()
-            .secrets()
-            .inNamespace(KilnTestCluster.NS)
-            .withName(name + "-report-token")
-            .get();
-    return secret.getStringData() != null && secret.getStringData().containsKey("token")
-        ? secret.getStringData().get("token")
-        : new String(
-            Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    return cluster.reportToken(name);
   }
 
   private static String python() {
