@@ -17,6 +17,11 @@ public final class TrainingJobNames {
     return tj.getMetadata().getName() + "-1";
   }
 
+  /** The follow-up Job that copies the model to spec.output.uri. */
+  public static String upload(TrainingJob tj) {
+    return tj.getMetadata().getName() + "-upload";
+  }
+
   public static String workspace(TrainingJob tj) {
     return tj.getMetadata().getName() + "-workspace";
   }

@@ -64,6 +64,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   private final OperatorConfig config;
   private final ReportTokens tokens;
   private final TrainerJobBuilder jobBuilder;
+  private final UploadJobBuilder uploadBuilder;
   private final TrainingJobStatusCalculator calculator;
   private final EventRecorder events;
   private final KilnMetrics metrics;
@@ -83,6 +84,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     this.config = config;
     this.tokens = tokens;
     this.jobBuilder = new TrainerJobBuilder(config);
+    this.uploadBuilder = new UploadJobBuilder(config);
     this.calculator = new TrainingJobStatusCalculator(config.defaultStartupDeadline());
     this.events = events;
     this.metrics = metrics;
@@ -158,10 +160,16 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
       }
       List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+      Job upload =
+          context.getSecondaryResources(Job.class).stream()
+              .filter(j -> TrainingJobNames.upload(tj).equals(j.getMetadata().getName()))
+              .findFirst()
+              .orElse(null);
       Instant now = clock.instant();
       ResourceID id = ResourceID.fromResource(tj);
       LiveProgress live = progress.progress(id, tj.getMetadata().getUid()).orElse(null);
-      Outcome outcome = calculator.calculate(new Observed(tj, problems, job, pods, now, live));
+      Outcome outcome =
+          calculator.calculate(new Observed(tj, problems, job, pods, now, live, upload));
       TrainingJobStatus status = outcome.status();
 
       if (job != null) {
@@ -255,6 +263,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 + " and its pods after ttlSecondsAfterFinished="
                 + tj.getSpec().getTtlSecondsAfterFinished()
                 + "; the status and the workspace stay");
+      }
+      case CREATE_UPLOAD -> {
+        Job up = uploadBuilder.build(tj);
+        if (create(up)) {
+          events.normal(
+              tj, "UploadStarted", "Copying the model to " + tj.getSpec().getOutput().getUri());
+        }
       }
       case NONE -> {}
     }

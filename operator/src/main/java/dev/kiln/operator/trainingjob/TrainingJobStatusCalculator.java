@@ -10,6 +10,7 @@ import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.report.LiveProgress;
 import dev.kiln.operator.support.ConditionSet;
+import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.Pods;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -48,7 +49,9 @@ public final class TrainingJobStatusCalculator {
     NONE,
     SUSPEND,
     RESUME,
-    DELETE
+    DELETE,
+    /** Start the follow-up Job that copies the model to spec.output.uri. */
+    CREATE_UPLOAD
   }
 
   /**
@@ -61,10 +64,21 @@ public final class TrainingJobStatusCalculator {
       Job job,
       List<Pod> pods,
       Instant now,
-      LiveProgress live) {
+      LiveProgress live,
+      Job uploadJob) {
     public Observed(
         TrainingJob trainingJob, List<String> specProblems, Job job, List<Pod> pods, Instant now) {
-      this(trainingJob, specProblems, job, pods, now, null);
+      this(trainingJob, specProblems, job, pods, now, null, null);
+    }
+
+    public Observed(
+        TrainingJob trainingJob,
+        List<String> specProblems,
+        Job job,
+        List<Pod> pods,
+        Instant now,
+        LiveProgress live) {
+      this(trainingJob, specProblems, job, pods, now, live, null);
     }
   }
 
@@ -96,6 +110,9 @@ public final class TrainingJobStatusCalculator {
     private final List<String> warnings = new ArrayList<>();
     private JobAction action = JobAction.NONE;
     private Duration recheck;
+    private String runningReason = "TrainerRunning";
+    private String runningMessage = "Training is running";
+    private String artifactPath;
     private String waitingReason = "Pending";
     private String waitingMessage = "Waiting for the training Job";
 
@@ -198,6 +215,9 @@ public final class TrainingJobStatusCalculator {
       boolean wantSuspended = Boolean.TRUE.equals(spec.getSuspend());
       if (complete.isPresent()) {
         succeed(job, complete.get());
+        if (spec.getOutput() != null) {
+          upload();
+        }
       } else if (failed.isPresent()) {
         fail(explainJobFailure(failed.get()));
         s.setCompletionTime(transitionTime(failed.get()));
@@ -219,6 +239,48 @@ public final class TrainingJobStatusCalculator {
       } else {
         s.setPhase(TrainingJobPhase.Pending);
         checkStartup(job, js);
+      }
+    }
+
+    /** With spec.output, the run succeeds once the model is copied there, not before. */
+    private void upload() {
+      String target = spec.getOutput().getUri();
+      Job up = o.uploadJob();
+      Optional<JobCondition> done = up == null ? Optional.empty() : jobCondition(up, "Complete");
+      Optional<JobCondition> failed = up == null ? Optional.empty() : jobCondition(up, FAILED);
+      if (done.isPresent()) {
+        s.getArtifact().setUri(UploadJobBuilder.uploadedUri(target, artifactPath));
+        s.setCompletionTime(
+            Objects.requireNonNullElse(
+                up.getStatus().getCompletionTime(), transitionTime(done.get())));
+        return;
+      }
+      s.setCompletionTime(null);
+      if (failed.isPresent()) {
+        List<Pod> uploadPods =
+            o.pods().stream()
+                .filter(
+                    p ->
+                        p.getMetadata().getLabels() != null
+                            && UploadJobBuilder.UPLOAD.equals(
+                                p.getMetadata().getLabels().get(KilnLabels.COMPONENT)))
+                .toList();
+        String why =
+            PodFailures.lastPodFailure(uploadPods)
+                .map(Failure::getMessage)
+                .orElse(
+                    failed.get().getMessage() == null
+                        ? "the upload Job failed"
+                        : failed.get().getMessage());
+        fail(failure("UploadFailed", "copying the model to " + target + " failed: " + why));
+        s.setCompletionTime(transitionTime(failed.get()));
+        return;
+      }
+      s.setPhase(TrainingJobPhase.Running);
+      runningReason = "UploadingModel";
+      runningMessage = "Training finished; copying the model to " + target;
+      if (up == null) {
+        action = JobAction.CREATE_UPLOAD;
       }
     }
 
@@ -290,6 +352,7 @@ public final class TrainingJobStatusCalculator {
       progress.setEtaSeconds(0L);
       s.setProgress(progress);
       TerminationMessage message = finalReport();
+      artifactPath = message == null ? null : message.artifactPath();
       String base = "pvc://" + TrainingJobChildren.workspaceClaimName(tj) + "/model";
       Artifact artifact = new Artifact();
       if (message != null) {
@@ -337,7 +400,7 @@ public final class TrainingJobStatusCalculator {
     private void phaseConditions() {
       TrainingJobPhase phase = s.getPhase();
       if (phase == TrainingJobPhase.Running) {
-        conditions.set(RUNNING, true, "TrainerRunning", "Training is running");
+        conditions.set(RUNNING, true, runningReason, runningMessage);
       } else if (phase == TrainingJobPhase.Pending) {
         conditions.set(RUNNING, false, waitingReason, waitingMessage);
       } else {

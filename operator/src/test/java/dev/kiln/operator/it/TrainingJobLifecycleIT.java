@@ -143,4 +143,48 @@ class TrainingJobLifecycleIT {
                 .getAccessModes())
         .containsExactly("ReadWriteMany");
   }
+
+  @Test
+  void withAnOutputUriTheModelIsUploadedByAFollowUpJobBeforeTheRunSucceeds() {
+    TrainingJob tj = TrainingJobs.basic("up");
+    tj.getSpec()
+        .setOutput(
+            dev.kiln.api.v1alpha1.Output.builder()
+                .uri("s3://models/up/")
+                .credentialsSecret("s3-creds")
+                .build());
+    cluster.client().resource(tj).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs().size() == 1);
+    cluster.pod(
+        "up",
+        "up-1-a",
+        KilnTestCluster.terminated(
+            0, "Completed", "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"beef\"}}"));
+    cluster.jobFinished("up-1", "Complete", "CompletionsReached", 0, 1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.jobs())
+                  .extracting(j -> j.getMetadata().getName())
+                  .containsExactlyInAnyOrder("up-1", "up-upload");
+              assertThat(cluster.phase("up")).isEqualTo(TrainingJobPhase.Running);
+            });
+    Job upload = cluster.client().batch().v1().jobs().inNamespace(NS).withName("up-upload").get();
+    assertThat(upload.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .containsExactly("upload", "/kiln/model", "s3://models/up/");
+
+    cluster.jobFinished("up-upload", "Complete", "CompletionsReached", 0, 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var status = cluster.get("up").getStatus();
+              assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
+              assertThat(status.getArtifact().getUri()).isEqualTo("s3://models/up/model.onnx");
+              assertThat(status.getArtifact().getSha256()).isEqualTo("beef");
+            });
+    assertThat(cluster.events("up")).extracting(e -> e.getReason()).contains("UploadStarted");
+  }
 }

@@ -460,6 +460,58 @@ class TrainingJobStatusCalculatorTest {
     assertThat(status.getAttempts()).isEqualTo(1);
   }
 
+  // ---- output.uri: the upload follow-up Job -----------------------------------------------------
+
+  @Test
+  void withAnOutputTheRunWaitsForTheUploadAndThenPointsAtTheCopy() {
+    TrainingJob tj = trainingJob();
+    tj.getSpec().setOutput(dev.kiln.api.v1alpha1.Output.builder().uri("s3://models/iris/").build());
+    List<Pod> pods =
+        List.of(
+            pod(
+                "p1",
+                terminated(
+                    0,
+                    "Completed",
+                    "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"cafe\"}}")));
+
+    Outcome uploading =
+        calculator.calculate(
+            new Observed(tj, List.of(), completeJob(), pods, T0.plusSeconds(90), null, null));
+    assertThat(uploading.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
+    assertThat(uploading.jobAction()).isEqualTo(JobAction.CREATE_UPLOAD);
+    assertThat(condition(uploading.status(), "Running").getReason()).isEqualTo("UploadingModel");
+    assertThat(uploading.status().getCompletionTime()).isNull();
+
+    Job upload = completeJob();
+    upload.getMetadata().setName("iris-upload");
+    Outcome done =
+        calculator.calculate(
+            new Observed(tj, List.of(), completeJob(), pods, T0.plusSeconds(95), null, upload));
+    assertThat(done.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
+    assertThat(done.status().getArtifact().getUri()).isEqualTo("s3://models/iris/model.onnx");
+    assertThat(done.status().getArtifact().getSha256()).isEqualTo("cafe");
+    assertThat(done.jobAction()).isEqualTo(JobAction.NONE);
+  }
+
+  @Test
+  void aFailedUploadFailsTheRunNamingTheDestination() {
+    TrainingJob tj = trainingJob();
+    tj.getSpec().setOutput(dev.kiln.api.v1alpha1.Output.builder().uri("s3://models/iris/").build());
+    Job upload = failedJob("BackoffLimitExceeded");
+    upload.getMetadata().setName("iris-upload");
+    TrainingJobStatus status =
+        calculator
+            .calculate(
+                new Observed(
+                    tj, List.of(), completeJob(), List.of(), T0.plusSeconds(95), null, upload))
+            .status();
+    assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Failed);
+    assertThat(status.getFailure().getReason()).isEqualTo("UploadFailed");
+    assertThat(status.getFailure().getMessage())
+        .startsWith("copying the model to s3://models/iris/");
+  }
+
   // ---- fixtures ------------------------------------------------------------------------------
 
   private Outcome calculate(TrainingJob tj, Job job, List<Pod> pods, Instant now) {
