@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
@@ -68,30 +65,10 @@ class PythonTrainerIT {
 
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("blobs.csv"), dataset());
-    Path hparams = dir.resolve("hyperparameters.json");
-    Files.writeString(
-        hparams,
-        job.getSpec().getTemplate().getMetadata().getAnnotations().get("kiln.dev/hyperparameters"));
-    Path token = dir.resolve("token");
-    Files.writeString(token, token("py"));
-    Path termination = dir.resolve("termination-log");
-
-    Container trainer = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, String> env = new HashMap<>();
-    for (EnvVar v : trainer.getEnv()) {
-      if (v.getValue() != null) {
-        env.put(v.getName(), v.getValue());
-      }
-    }
-    env.put("KILN_ATTEMPT", "1");
+    LocalPod local = new LocalPod(job, token("py"), operator.reportPort(), dir);
+    Map<String, String> env = local.environment();
     env.put("KILN_DATA_DIR", data.toString());
-    env.put("KILN_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
-    env.put("KILN_MODEL_DIR", dir.resolve("model").toString());
-    env.put("KILN_HPARAMS_FILE", hparams.toString());
-    env.put("KILN_REPORT_TOKEN_FILE", token.toString());
-    env.put("KILN_TERMINATION_LOG", termination.toString());
-    String reportPath = java.net.URI.create(env.get("KILN_REPORT_URL")).getPath();
-    env.put("KILN_REPORT_URL", "http://127.0.0.1:" + operator.reportPort() + reportPath);
+    Path termination = local.terminationLog();
 
     ProcessBuilder pb =
         new ProcessBuilder(

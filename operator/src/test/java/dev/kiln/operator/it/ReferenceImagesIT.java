@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -76,33 +73,10 @@ class ReferenceImagesIT {
     cluster.jobActive("iris-1");
     cluster.pod("iris", "iris-1-a", KilnTestCluster.running());
 
-    Path hparams = dir.resolve("hyperparameters.json");
-    Files.writeString(
-        hparams,
-        job.getSpec().getTemplate().getMetadata().getAnnotations().get("kiln.dev/hyperparameters"));
-    Path token = dir.resolve("token");
-    Files.writeString(token, cluster.reportToken("iris"));
-    Path termination = dir.resolve("termination-log");
-    Path model = dir.resolve("model");
-    Container trainer = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, String> env = new HashMap<>();
-    for (EnvVar v : trainer.getEnv()) {
-      if (v.getValue() != null) {
-        env.put(v.getName(), v.getValue());
-      }
-    }
-    env.put("KILN_ATTEMPT", "1");
-    env.put("KILN_DATA_DIR", Files.createDirectories(dir.resolve("data")).toString());
-    env.put("KILN_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
-    env.put("KILN_MODEL_DIR", model.toString());
-    env.put("KILN_HPARAMS_FILE", hparams.toString());
-    env.put("KILN_REPORT_TOKEN_FILE", token.toString());
-    env.put("KILN_TERMINATION_LOG", termination.toString());
-    env.put(
-        "KILN_REPORT_URL",
-        "http://127.0.0.1:"
-            + operator.reportPort()
-            + URI.create(env.get("KILN_REPORT_URL")).getPath());
+    LocalPod local = new LocalPod(job, cluster.reportToken("iris"), operator.reportPort(), dir);
+    Map<String, String> env = local.environment();
+    Path termination = local.terminationLog();
+    Path model = local.modelDir();
 
     ProcessBuilder pb =
         new ProcessBuilder(java(), "-jar", TRAINER.toAbsolutePath().toString())
