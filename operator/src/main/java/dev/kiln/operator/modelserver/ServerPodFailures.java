@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Why model-server pods do not become ready, in words a user can act on: the image cannot be
@@ -21,13 +20,6 @@ import java.util.Set;
  * server runs but never passes its readiness probe. Pure.
  */
 public final class ServerPodFailures {
-  static final Set<String> WAITING_PROBLEMS =
-      Set.of(
-          "ErrImagePull",
-          "ImagePullBackOff",
-          "InvalidImageName",
-          "CreateContainerConfigError",
-          "CreateContainerError");
 
   /** A failure, or when to look again because a pod's readiness deadline is still ahead. */
   public record Finding(Optional<Failure> failure, Optional<Instant> recheckAt) {}
@@ -91,22 +83,9 @@ public final class ServerPodFailures {
       if (waiting == null) {
         continue;
       }
-      if (WAITING_PROBLEMS.contains(waiting.getReason())) {
-        return Optional.of(
-            Failure.builder()
-                .reason(waiting.getReason())
-                .message(
-                    Pods.bound(
-                        waiting.getMessage() != null
-                            ? waiting.getMessage()
-                            : "container "
-                                + cs.getName()
-                                + " cannot start (image "
-                                + cs.getImage()
-                                + ")"))
-                .pod(name)
-                .container(cs.getName())
-                .build());
+      Optional<Failure> stuck = Pods.cannotStart(pod, cs);
+      if (stuck.isPresent()) {
+        return stuck;
       }
       if ("CrashLoopBackOff".equals(waiting.getReason())) {
         ContainerStateTerminated last = lastTerminated(cs);

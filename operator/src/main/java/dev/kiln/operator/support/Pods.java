@@ -1,18 +1,50 @@
 package dev.kiln.operator.support;
 
+import dev.kiln.api.v1alpha1.Failure;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Reading pods, for the failure explanations of both controllers. */
 public final class Pods {
   /** Longest failure message Kiln puts into a status. */
   public static final int MAX_MESSAGE = 1024;
 
+  /** Waiting reasons that will not fix themselves: the image or the configuration is wrong. */
+  public static final Set<String> STARTUP_PROBLEMS =
+      Set.of(
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError");
+
   private Pods() {}
+
+  /** Why a container cannot start, if it waits for a reason that will not fix itself. */
+  public static Optional<Failure> cannotStart(Pod pod, ContainerStatus cs) {
+    ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+    if (waiting == null || !STARTUP_PROBLEMS.contains(waiting.getReason())) {
+      return Optional.empty();
+    }
+    String message =
+        waiting.getMessage() != null
+            ? waiting.getMessage()
+            : "container " + cs.getName() + " cannot start (image " + cs.getImage() + ")";
+    return Optional.of(
+        Failure.builder()
+            .reason(waiting.getReason())
+            .message(bound(message))
+            .pod(pod.getMetadata().getName())
+            .container(cs.getName())
+            .build());
+  }
 
   /** Init and main container statuses, in that order. */
   public static List<ContainerStatus> containerStatuses(Pod pod) {

@@ -3,29 +3,18 @@ package dev.kiln.operator.trainingjob;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Explains why pods do not start or did not finish, from their conditions and container states, in
  * the words a user can act on (image name wrong, out of memory, exit code and last log line).
  */
 public final class PodFailures {
-  /** Waiting reasons that will not fix themselves: the image or the configuration is wrong. */
-  static final Set<String> STARTUP_PROBLEMS =
-      Set.of(
-          "ErrImagePull",
-          "ImagePullBackOff",
-          "InvalidImageName",
-          "CreateContainerConfigError",
-          "CreateContainerError");
-
   private PodFailures() {}
 
   /** Why the newest pod cannot start (unschedulable, image pull, bad config), if it cannot. */
@@ -48,23 +37,9 @@ public final class PodFailures {
                 .build());
       }
       for (ContainerStatus cs : Pods.containerStatuses(pod)) {
-        ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-        if (waiting != null && STARTUP_PROBLEMS.contains(waiting.getReason())) {
-          return Optional.of(
-              Failure.builder()
-                  .reason(waiting.getReason())
-                  .message(
-                      Pods.bound(
-                          waiting.getMessage() != null
-                              ? waiting.getMessage()
-                              : "container "
-                                  + cs.getName()
-                                  + " cannot start (image "
-                                  + cs.getImage()
-                                  + ")"))
-                  .pod(pod.getMetadata().getName())
-                  .container(cs.getName())
-                  .build());
+        Optional<Failure> stuck = Pods.cannotStart(pod, cs);
+        if (stuck.isPresent()) {
+          return stuck;
         }
       }
     }
