@@ -40,9 +40,14 @@ public final class SandboxApiServer implements AutoCloseable {
 
   static final List<String> CRDS = List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev");
 
+  /**
+   * The mock logs every request at INFO through java.util.logging; held here, because JUL keeps
+   * only weak references to loggers and a collected one forgets its level.
+   */
+  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
   static {
-    // The mock logs every request at INFO through java.util.logging.
-    Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
+    MOCK_LOG.setLevel(Level.WARNING);
   }
 
   private final KubernetesMockServer server;

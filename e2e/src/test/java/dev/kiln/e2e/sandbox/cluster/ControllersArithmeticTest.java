@@ -1,0 +1,39 @@
+package dev.kiln.e2e.sandbox.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class ControllersArithmeticTest {
+  @Test
+  void completedIndexesAreWrittenAsKubernetesRanges() {
+    assertThat(JobController.ranges(new TreeSet<>(Set.of(0, 1, 2, 5, 7, 8))))
+        .isEqualTo("0-2,5,7-8");
+    assertThat(JobController.ranges(new TreeSet<>())).isEmpty();
+  }
+
+  @Test
+  void rollingUpdatePercentagesRoundLikeKubernetes() {
+    assertThat(DeploymentController.scaled(new IntOrString("25%"), 3, true, 1)).isEqualTo(1);
+    assertThat(DeploymentController.scaled(new IntOrString("25%"), 3, false, 0)).isZero();
+    assertThat(DeploymentController.scaled(new IntOrString(2), 3, false, 0)).isEqualTo(2);
+  }
+
+  @Test
+  void expandingKeepsUnknownReferencesAndEscapes() {
+    var defined = java.util.Map.of("A", "1");
+    assertThat(ContainerEnvironment.expand("$(A)-$(B)-$$(A)-$", defined))
+        .isEqualTo("1-$(B)-$(A)-$");
+  }
+
+  @Test
+  void podAddressesAreDistinctLoopbackHosts() {
+    PodNetwork network = new PodNetwork();
+    assertThat(network.allocate()).isEqualTo("127.0.0.2");
+    assertThat(network.allocate()).isEqualTo("127.0.0.3");
+    assertThat(network.allocateService()).isEqualTo("127.1.0.1");
+  }
+}
