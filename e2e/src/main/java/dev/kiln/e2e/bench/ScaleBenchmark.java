@@ -1,50 +1,48 @@
 package dev.kiln.e2e.bench;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
-import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.KilnOperator;
-import dev.kiln.operator.it.ApiCallCounter;
 import dev.kiln.operator.it.KilnTestCluster;
-import dev.kiln.operator.it.RequestLog;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Runs the real operator against the mock API server and a simulated Job controller for N
- * TrainingJobs, and prints one table of figures. Not a test: nothing is asserted.
+ * Runs the real operator for N TrainingJobs against a mock API server and a simulated Job
+ * controller, and prints one table of figures. Not a test: nothing is asserted.
+ *
+ * <p>The API server (fabric8's mock in CRUD mode, lookups indexed: {@link IndexedCrudDispatcher}),
+ * the simulated Job controller and the probe that times the runs live in a child JVM ({@link
+ * BenchClusterProcess}), so the heap and RSS figures are the operator's JVM's alone: the operator,
+ * the client that creates the TrainingJobs and, under exec:java, Maven itself (the no-op row shows
+ * that floor).
  *
  * <p>{@code ./mvnw -q install -DskipTests && ./mvnw -q -pl e2e exec:java@scale-bench
- * [-Dexec.args="100 1000 10000"]}
+ * [-Dexec.args="100 1000 10000"]}; add {@code --lookups=scan} to the arguments for fabric8's stock
+ * store (a scan of every object per request) instead of the indexed one.
  */
 public final class ScaleBenchmark {
   /** Writes one lifecycle needs at least: 4 creates, 3 status writes, 3 Events. */
@@ -58,21 +56,55 @@ public final class ScaleBenchmark {
               "create /events", 3,
               "update kiln.dev/trainingjobs/status", 3));
 
+  /** A size the API server cannot serve in this time is reported as not finished. */
+  private static final long DEADLINE_MIN = 15;
+
   private ScaleBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    Logger.getLogger("io.fabric8.mockwebserver").setLevel(Level.WARNING);
-    List<Integer> sizes = new ArrayList<>();
-    for (String a : args.length > 0 ? args : new String[] {"100", "1000"}) {
-      sizes.add(Integer.parseInt(a));
+  /**
+   * How to run: the store's lookups, and how fast the user creates TrainingJobs (0: at once, from
+   * four threads; otherwise so many per second, to see latency when the cluster keeps up).
+   */
+  record Options(MockApiServer.Lookups lookups, double createPerS) {
+    String describe() {
+      return "API server: fabric8 mock (CRUD mode) in a child JVM with the simulated Job"
+          + " controller, "
+          + (lookups == MockApiServer.Lookups.INDEXED
+              ? "lookups indexed by plural/namespace/name"
+              : "fabric8's stock lookups (a scan of the store per request)")
+          + "; TrainingJobs created "
+          + (createPerS > 0 ? createPerS + " per second" : "all at once from 4 threads");
     }
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    MockApiServer.Lookups lookups = MockApiServer.Lookups.INDEXED;
+    double createPerS = 0;
+    for (String a : args) {
+      if (a.startsWith("--lookups=")) {
+        lookups =
+            MockApiServer.Lookups.valueOf(
+                a.substring("--lookups=".length()).toUpperCase(Locale.ROOT));
+      } else if (a.startsWith("--rate=")) {
+        createPerS = Double.parseDouble(a.substring("--rate=".length()));
+      } else {
+        sizes.add(Integer.parseInt(a));
+      }
+    }
+    if (sizes.isEmpty()) {
+      sizes = List.of(100, 1000);
+    }
+    Options options = new Options(lookups, createPerS);
     System.out.printf(
-        "Kiln scale benchmark, %d cores, max heap %d MiB%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        "Kiln scale benchmark, %d cores, operator JVM max heap %d MiB%n%s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        options.describe());
     List<Result> results = new ArrayList<>();
     for (int n : sizes) {
-      results.add(run(n, false));
-      results.add(run(n, true));
+      results.add(run(n, false, options));
+      results.add(run(n, true, options));
     }
     Result.printTable(results);
   }
@@ -80,6 +112,7 @@ public final class ScaleBenchmark {
   record Result(
       int n,
       boolean baseline,
+      MockApiServer.Lookups lookups,
       double createS,
       double p50Ms,
       double p99Ms,
@@ -87,16 +120,20 @@ public final class ScaleBenchmark {
       double allSucceededS,
       double jobsPerS,
       Map<String, Double> writesPerLifecycle,
-      long heapMiB,
-      long rssMiB,
+      ProcessUsage operatorJvm,
+      double operatorCpuS,
+      ProcessUsage apiServerJvm,
+      double apiServerCpuS,
       double readyS) {
 
     static void printTable(List<Result> results) {
       System.out.println();
       System.out.printf(
-          "%-8s %-9s %9s %9s %11s %13s %8s %9s %8s %9s%n",
+          "%-8s %-9s %-10s %9s %9s %9s %11s %13s %8s %9s %8s %9s%n",
           "N",
           "operator",
+          "api server",
+          "create s",
           "p50 ms",
           "p99 ms",
           "running s",
@@ -107,17 +144,34 @@ public final class ScaleBenchmark {
           "ready s");
       for (Result r : results) {
         System.out.printf(
-            "%-8d %-9s %9s %9s %11s %13s %8s %9d %8d %9.2f%n",
+            "%-8d %-9s %-10s %9.1f %9s %9s %11s %13s %8s %9d %8d %9.2f%n",
             r.n,
             r.baseline ? "no-op" : "kiln",
+            r.lookups == MockApiServer.Lookups.INDEXED ? "indexed" : "scan",
+            r.createS,
             fmt(r.p50Ms),
             fmt(r.p99Ms),
             fmt(r.allRunningS),
             fmt(r.allSucceededS),
             fmt(r.jobsPerS),
-            r.heapMiB,
-            r.rssMiB,
+            r.operatorJvm.heapMiB(),
+            r.operatorJvm.rssMiB(),
             r.readyS);
+      }
+      System.out.println();
+      System.out.println(
+          "heap (after GC) and RSS are the operator's JVM; the API server's JVM is not in them."
+              + " CPU used from the first create to the end of the run:");
+      for (Result r : results) {
+        System.out.printf(
+            "  N=%d %s: operator JVM CPU %.1f s; API server JVM CPU %.1f s, heap %d MiB, RSS %d"
+                + " MiB%n",
+            r.n,
+            r.baseline ? "no-op" : "kiln",
+            r.operatorCpuS,
+            r.apiServerCpuS,
+            r.apiServerJvm.heapMiB(),
+            r.apiServerJvm.rssMiB());
       }
       System.out.println();
       System.out.println("API writes per TrainingJob lifecycle (kiln), next to the minimum:");
@@ -126,7 +180,7 @@ public final class ScaleBenchmark {
           continue;
         }
         System.out.printf("  N=%d%n", r.n);
-        Set<String> keys = new java.util.TreeSet<>(MINIMUM.keySet());
+        Set<String> keys = new TreeSet<>(MINIMUM.keySet());
         keys.addAll(r.writesPerLifecycle.keySet());
         for (String k : keys) {
           System.out.printf(
@@ -141,85 +195,64 @@ public final class ScaleBenchmark {
     }
   }
 
-  static Result run(int n, boolean baseline) throws Exception {
-    RequestLog requests = new RequestLog();
-    try (KilnTestCluster cluster = new KilnTestCluster()) {
-      Map<String, Long> created = new ConcurrentHashMap<>();
-      Map<String, Long> jobSeen = new ConcurrentHashMap<>();
-      AtomicInteger running = new AtomicInteger();
-      AtomicInteger succeeded = new AtomicInteger();
-      var simulator = simulate(cluster, jobSeen);
-      var phases = count(cluster.client(), running, succeeded);
+  static Result run(int n, boolean baseline, Options options) throws Exception {
+    MockApiServer.Lookups lookups = options.lookups();
+    WriteCounter writes = new WriteCounter();
+    try (BenchClusterProcess cluster = BenchClusterProcess.start(lookups);
+        KubernetesClient user = client(cluster.url());
+        KubernetesClient operatorClient = client(cluster.url(), writes)) {
       AutoCloseable operator =
           baseline
-              ? noOpOperator(cluster.operatorClient(requests))
-              : cluster.startOperator(Map.of(), requests);
+              ? noOpOperator(operatorClient)
+              : KilnOperator.start(
+                  operatorClient, KilnTestCluster.config(Map.of()), Clock.systemUTC());
+      double operatorCpu = ProcessUsage.currentCpuS();
+      double apiServerCpu = cluster.usage().cpuS();
       long start = System.nanoTime();
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      List<Future<?>> creates = new ArrayList<>();
-      for (int t = 0; t < 4; t++) {
-        int offset = t;
-        creates.add(
-            pool.submit(
-                () -> {
-                  for (int i = offset; i < n; i += 4) {
-                    String name = "bench-" + i;
-                    cluster.client().resource(trainingJob(name)).create();
-                    created.put(name, System.nanoTime());
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : creates) {
-        f.get();
-      }
-      pool.shutdown();
+      createTrainingJobs(user, n, options.createPerS());
       double createS = (System.nanoTime() - start) / 1e9;
       double runningS = Double.NaN;
       double succeededS = Double.NaN;
       if (!baseline) {
-        // Bounded: a size the mock cannot serve in 15 minutes is reported as not finished.
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        while (succeeded.get() < n && System.nanoTime() < deadline) {
-          if (Double.isNaN(runningS) && running.get() + succeeded.get() >= n) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DEADLINE_MIN);
+        LifecycleProbe.Progress p = cluster.progress();
+        while (p.succeeded() < n && System.nanoTime() < deadline) {
+          if (Double.isNaN(runningS) && p.reachedRunning() >= n) {
             runningS = (System.nanoTime() - start) / 1e9;
           }
-          Thread.sleep(50);
+          Thread.sleep(100);
+          p = cluster.progress();
         }
-        succeededS = (System.nanoTime() - start) / 1e9;
+        if (p.succeeded() >= n) {
+          succeededS = (System.nanoTime() - start) / 1e9;
+          if (Double.isNaN(runningS)) {
+            runningS = succeededS; // reached Running between two polls
+          }
+        }
       }
-      List<Double> latencies = new ArrayList<>();
-      created.forEach(
-          (name, t) -> {
-            Long seen = jobSeen.get(name);
-            if (seen != null) {
-              latencies.add(Math.max(0, seen - t) / 1e6);
-            }
-          });
-      Collections.sort(latencies);
+      LifecycleProbe.Latencies latencies = cluster.latencies();
       Map<String, Double> perLifecycle = new TreeMap<>();
-      ApiCallCounter.count(requests.writes())
-          .forEach((k, v) -> perLifecycle.put(k, v / (double) n));
-      System.gc();
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-      long rss = rssMiB();
+      writes.counts().forEach((k, v) -> perLifecycle.put(k, v / (double) n));
+      ProcessUsage operatorJvm = ProcessUsage.now();
+      ProcessUsage apiServerJvm = cluster.usage();
       operator.close();
-      double readyS = baseline ? readyNoOp(cluster) : readyKiln(cluster);
-      simulator.close();
-      phases.close();
+      double readyS = baseline ? readyNoOp(cluster.url()) : readyKiln(cluster.url());
       Result r =
           new Result(
               n,
               baseline,
+              lookups,
               createS,
-              percentile(latencies, 0.5),
-              percentile(latencies, 0.99),
+              latencies.p50Ms(),
+              latencies.p99Ms(),
               runningS,
               succeededS,
               baseline ? Double.NaN : n / succeededS,
               perLifecycle,
-              heap,
-              rss,
+              operatorJvm,
+              operatorJvm.cpuS() - operatorCpu,
+              apiServerJvm,
+              apiServerJvm.cpuS() - apiServerCpu,
               readyS);
       System.out.printf(
           "N=%d %s done: %d TrainingJobs created in %.1f s, all succeeded in %s s%n",
@@ -232,106 +265,39 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static double percentile(List<Double> sorted, double p) {
-    return sorted.isEmpty()
-        ? Double.NaN
-        : sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(sorted.size() * p)));
+  /** The user: creates N TrainingJobs from four threads, at once or {@code perS} a second. */
+  private static void createTrainingJobs(KubernetesClient client, int n, double perS)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> creates = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        if (perS > 0) {
+          long due = start + (long) (i * 1e9 / perS);
+          TimeUnit.NANOSECONDS.sleep(due - System.nanoTime()); // pacing, not waiting for state
+        }
+        String name = "bench-" + i;
+        creates.add(pool.submit(() -> client.resource(trainingJob(name)).create()));
+      }
+      for (Future<?> f : creates) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
   }
 
-  /** The simulated Job controller: every Job runs at once and succeeds one second later. */
-  private static AutoCloseable simulate(KilnTestCluster cluster, Map<String, Long> jobSeen) {
-    var scheduler = Executors.newScheduledThreadPool(2);
-    var informer =
-        cluster
-            .client()
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(KilnTestCluster.NS)
-            .inform(
-                new ResourceEventHandler<Job>() {
-                  @Override
-                  public void onAdd(Job job) {
-                    String tj = job.getMetadata().getLabels().get("kiln.dev/trainingjob");
-                    jobSeen.putIfAbsent(tj, System.nanoTime());
-                    String name = job.getMetadata().getName();
-                    scheduler.execute(
-                        () -> {
-                          cluster.jobActive(name);
-                          cluster.pod(tj, name + "-pod", KilnTestCluster.running());
-                          scheduler.schedule(
-                              () -> {
-                                cluster
-                                    .client()
-                                    .pods()
-                                    .inNamespace(KilnTestCluster.NS)
-                                    .withName(name + "-pod")
-                                    .editStatus(
-                                        p -> {
-                                          p.getStatus()
-                                              .setContainerStatuses(
-                                                  List.of(
-                                                      KilnTestCluster.terminated(
-                                                          0,
-                                                          "Completed",
-                                                          "{\"metrics\":{\"accuracy\":0.95}}")));
-                                          return p;
-                                        });
-                                cluster.jobFinished(name, "Complete", "CompletionsReached", 0, 1);
-                              },
-                              1,
-                              TimeUnit.SECONDS);
-                        });
-                  }
-
-                  @Override
-                  public void onUpdate(Job oldJob, Job job) {}
-
-                  @Override
-                  public void onDelete(Job job, boolean unknown) {}
-                });
-    return () -> {
-      informer.close();
-      scheduler.shutdownNow();
-    };
-  }
-
-  private static AutoCloseable count(
-      KubernetesClient client, AtomicInteger running, AtomicInteger succeeded) {
-    Map<String, TrainingJobPhase> last = new ConcurrentHashMap<>();
-    var informer =
-        client
-            .resources(TrainingJob.class)
-            .inNamespace(KilnTestCluster.NS)
-            .inform(
-                new ResourceEventHandler<TrainingJob>() {
-                  @Override
-                  public void onAdd(TrainingJob tj) {
-                    onUpdate(null, tj);
-                  }
-
-                  @Override
-                  public void onUpdate(TrainingJob old, TrainingJob tj) {
-                    TrainingJobPhase phase =
-                        tj.getStatus() == null ? null : tj.getStatus().getPhase();
-                    TrainingJobPhase before =
-                        phase == null ? null : last.put(tj.getMetadata().getName(), phase);
-                    if (phase != before) {
-                      if (phase == TrainingJobPhase.Running) {
-                        running.incrementAndGet();
-                      } else if (phase == TrainingJobPhase.Succeeded) {
-                        succeeded.incrementAndGet();
-                        if (before == TrainingJobPhase.Running) {
-                          running.decrementAndGet();
-                        }
-                      }
-                    }
-                  }
-
-                  @Override
-                  public void onDelete(TrainingJob tj, boolean unknown) {}
-                });
-    return informer::close;
+  private static KubernetesClient client(String url, Interceptor... interceptors) {
+    return new KubernetesClientBuilder()
+        .withConfig(MockApiServer.clientConfig(url))
+        .withHttpClientBuilderConsumer(
+            b -> {
+              for (Interceptor i : interceptors) {
+                b.addOrReplaceInterceptor(i.getClass().getSimpleName(), i);
+              }
+            })
+        .build();
   }
 
   private static TrainingJob trainingJob(String name) {
@@ -344,7 +310,7 @@ public final class ScaleBenchmark {
     return tj;
   }
 
-  /** A reconciler that does nothing: the cost of JOSDK's informers and the mock alone. */
+  /** A reconciler that does nothing: the cost of JOSDK's informers and the harness alone. */
   @ControllerConfiguration(name = "noop")
   static final class NoOp implements Reconciler<TrainingJob> {
     @Override
@@ -366,9 +332,12 @@ public final class ScaleBenchmark {
     return operator::stop;
   }
 
-  private static double readyKiln(KilnTestCluster cluster) throws Exception {
+  /** Start → /readyz answers 200, for a fresh operator with the N runs already present. */
+  private static double readyKiln(String url) throws Exception {
     long start = System.nanoTime();
-    try (KilnOperator op = cluster.startOperator(Map.of())) {
+    try (KubernetesClient client = client(url);
+        KilnOperator op =
+            KilnOperator.start(client, KilnTestCluster.config(Map.of()), Clock.systemUTC())) {
       HttpClient http = HttpClient.newHttpClient();
       URI ready = URI.create("http://127.0.0.1:" + op.httpPort() + "/readyz");
       while (http.send(
@@ -381,28 +350,13 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static double readyNoOp(KilnTestCluster cluster) throws Exception {
-    long start = System.nanoTime();
-    AutoCloseable op = noOpOperator(cluster.operatorClient(new RequestLog()));
-    double s = (System.nanoTime() - start) / 1e9; // start() returns once informers synced
-    op.close();
-    return s;
-  }
-
-  private static long rssMiB() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
-        }
-      }
-    } catch (Exception e) {
-      // not Linux
+  private static double readyNoOp(String url) throws Exception {
+    try (KubernetesClient client = client(url)) {
+      long start = System.nanoTime();
+      AutoCloseable op = noOpOperator(client);
+      double s = (System.nanoTime() - start) / 1e9; // start() returns once informers synced
+      op.close();
+      return s;
     }
-    return -1;
-  }
-
-  static Duration seconds(double s) {
-    return Duration.ofMillis((long) (s * 1000));
   }
 }
