@@ -1,5 +1,6 @@
 package dev.kiln.e2e.sandbox;
 
+import dev.kiln.crd.validation.CrdValidator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,10 +55,23 @@ public final class SandboxApiServer implements AutoCloseable {
   private final DiscoveryDispatcher dispatcher;
   private final KubernetesClient client;
 
-  /** Starts the API server on 127.0.0.1:{@code port} (0: any free port). */
-  public SandboxApiServer(int port) {
+  /**
+   * Starts the API server on 127.0.0.1:{@code port} (0: any free port); Kiln's resources are
+   * checked against the CRDs committed in the repository at {@code root}, as a real API server
+   * would.
+   */
+  public SandboxApiServer(Path root, int port) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    dispatcher = new DiscoveryDispatcher(new KubernetesMixedDispatcher(responses));
+    CrdValidator validator =
+        CrdValidator.forCrds(CrdValidator.KILN_CRDS.stream().map(root::resolve).toList());
+    dispatcher =
+        new DiscoveryDispatcher(
+            new AdmissionDispatcher(
+                new KubernetesMixedDispatcher(responses),
+                validator,
+                Map.of(
+                    "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
+                    "kiln.dev/v1alpha1/modelservers", "ModelServer")));
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {
