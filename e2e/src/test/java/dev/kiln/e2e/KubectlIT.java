@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kubectl against the sandbox, as a user would drive it (skipped when kubectl is not on the PATH):
- * apply the quickstart, read it back, delete it.
+ * apply the quickstart, read it back and the trainer's log, delete it.
  */
 class KubectlIT {
   private static E2eCluster cluster;
@@ -62,6 +62,10 @@ class KubectlIT {
             kubectl(
                 "get", "tj", "iris-quickstart", "-n", ns, "-o", "jsonpath={.status.artifact.uri}"))
         .isEqualTo("pvc://iris-quickstart-workspace/model/model.onnx");
+
+    String pod =
+        cluster.pods(ns, "kiln.dev/trainingjob", "iris-quickstart").get(0).getMetadata().getName();
+    assertThat(kubectl("logs", pod, "-n", ns)).contains("kiln-trainer: epoch 20/20");
 
     assertThat(kubectl("delete", "-n", ns, "-f", file))
         .contains("trainingjob.kiln.dev \"iris-quickstart\" deleted");

@@ -58,20 +58,22 @@ public final class SandboxApiServer implements AutoCloseable {
   /**
    * Starts the API server on 127.0.0.1:{@code port} (0: any free port); Kiln's resources are
    * checked against the CRDs committed in the repository at {@code root}, as a real API server
-   * would.
+   * would, and pod logs are read from the kubelet's folder {@code podLogs}.
    */
-  public SandboxApiServer(Path root, int port) {
+  public SandboxApiServer(Path root, Path podLogs, int port) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     CrdValidator validator =
         CrdValidator.forCrds(CrdValidator.KILN_CRDS.stream().map(root::resolve).toList());
     dispatcher =
         new DiscoveryDispatcher(
-            new AdmissionDispatcher(
-                new KubernetesMixedDispatcher(responses),
-                validator,
-                Map.of(
-                    "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
-                    "kiln.dev/v1alpha1/modelservers", "ModelServer")));
+            new PodLogDispatcher(
+                new AdmissionDispatcher(
+                    new KubernetesMixedDispatcher(responses),
+                    validator,
+                    Map.of(
+                        "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
+                        "kiln.dev/v1alpha1/modelservers", "ModelServer")),
+                podLogs));
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {
