@@ -55,6 +55,14 @@ class KubectlIT {
 
     assertThat(kubectl("get", "tj,ms", "-n", ns, "-o", "yaml"))
         .contains("kind: TrainingJob", "kind: ModelServer", "phase: Succeeded", "model.onnx");
+    assertThat(kubectl("get", "tj", "-n", ns))
+        .as("the CRD's printer columns")
+        .containsPattern("NAME\\s+AGE\\s+PHASE\\s+PROGRESS")
+        .containsPattern("iris-quickstart\\s+\\S+\\s+Succeeded\\s+100");
+    assertThat(kubectl("get", "tj", "-n", ns, "-o", "wide"))
+        .contains("pvc://iris-quickstart-workspace/model/model.onnx");
+    assertThat(kubectl("get", "pods", "-n", ns))
+        .containsPattern("iris-quickstart-1-\\S+\\s+0/1\\s+Completed");
     assertThat(kubectl("get", "kiln", "-n", ns, "-o", "name"))
         .as("the kiln category lists both kinds")
         .contains("trainingjob.kiln.dev/iris-quickstart", "modelserver.kiln.dev/iris-quickstart");

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,11 @@ public final class SandboxApiServer implements AutoCloseable {
           "minor", "32",
           "gitVersion", "v1.32.0-kiln-sandbox",
           "platform", "fabric8 mock API server (CRUD mode)");
+
+  private static final Map<String, String> KILN_KINDS =
+      Map.of(
+          "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
+          "kiln.dev/v1alpha1/modelservers", "ModelServer");
 
   static final List<String> CRDS = List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev");
 
@@ -64,16 +70,12 @@ public final class SandboxApiServer implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     CrdValidator validator =
         CrdValidator.forCrds(CrdValidator.KILN_CRDS.stream().map(root::resolve).toList());
-    dispatcher =
-        new DiscoveryDispatcher(
-            new PodLogDispatcher(
-                new AdmissionDispatcher(
-                    new KubernetesMixedDispatcher(responses),
-                    validator,
-                    Map.of(
-                        "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
-                        "kiln.dev/v1alpha1/modelservers", "ModelServer")),
-                podLogs));
+    // Each part answers what the mock cannot and hands the rest on: discovery, pod logs, tables
+    // for kubectl's columns, admission (CRD validation), then the mock's CRUD store.
+    AdmissionDispatcher admission =
+        new AdmissionDispatcher(new KubernetesMixedDispatcher(responses), validator, KILN_KINDS);
+    TableDispatcher tables = new TableDispatcher(admission, Clock.systemUTC());
+    dispatcher = new DiscoveryDispatcher(new PodLogDispatcher(tables, podLogs));
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {
@@ -91,6 +93,7 @@ public final class SandboxApiServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
+    crds.forEach(tables::add);
     serveDiscovery(new ApiDiscovery(crds));
   }
 
