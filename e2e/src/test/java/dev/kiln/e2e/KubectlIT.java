@@ -57,8 +57,8 @@ class KubectlIT {
         .contains("kind: TrainingJob", "kind: ModelServer", "phase: Succeeded", "model.onnx");
     assertThat(kubectl("get", "tj", "-n", ns))
         .as("the CRD's printer columns")
-        .containsPattern("NAME\\s+AGE\\s+PHASE\\s+PROGRESS")
-        .containsPattern("iris-quickstart\\s+\\S+\\s+Succeeded\\s+100");
+        .containsPattern("NAME\\s+PHASE\\s+PROGRESS\\s+AGE")
+        .containsPattern("iris-quickstart\\s+Succeeded\\s+100\\s+\\d+s");
     assertThat(kubectl("get", "tj", "-n", ns, "-o", "wide"))
         .contains("pvc://iris-quickstart-workspace/model/model.onnx");
     assertThat(kubectl("get", "pods", "-n", ns))

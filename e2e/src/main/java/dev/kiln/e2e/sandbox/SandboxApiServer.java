@@ -45,8 +45,6 @@ public final class SandboxApiServer implements AutoCloseable {
           "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
           "kiln.dev/v1alpha1/modelservers", "ModelServer");
 
-  static final List<String> CRDS = List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev");
-
   /**
    * The mock logs every request at INFO through java.util.logging; held here, because JUL keeps
    * only weak references to loggers and a collected one forgets its level.
@@ -85,12 +83,12 @@ public final class SandboxApiServer implements AutoCloseable {
     }
     client = server.createClient();
     List<CustomResourceDefinition> crds = new ArrayList<>();
-    for (String name : CRDS) {
-      try (InputStream in =
-          SandboxApiServer.class.getResourceAsStream("/META-INF/fabric8/" + name + "-v1.yml")) {
+    // The committed CRDs, as a user installs them (the printer columns in their declared order).
+    for (String file : CrdValidator.KILN_CRDS) {
+      try (InputStream in = Files.newInputStream(root.resolve(file))) {
         crds.add(client.apiextensions().v1().customResourceDefinitions().load(in).create());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new UncheckedIOException("cannot read " + root.resolve(file), e);
       }
     }
     crds.forEach(tables::add);
