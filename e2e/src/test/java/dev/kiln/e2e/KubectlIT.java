@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kubectl against the sandbox, as a user would drive it (skipped when kubectl is not on the PATH):
- * apply the quickstart, read it back, delete it.
+ * apply the quickstart, read it back and the trainer's log, delete it.
  */
 class KubectlIT {
   private static E2eCluster cluster;
@@ -55,6 +55,14 @@ class KubectlIT {
 
     assertThat(kubectl("get", "tj,ms", "-n", ns, "-o", "yaml"))
         .contains("kind: TrainingJob", "kind: ModelServer", "phase: Succeeded", "model.onnx");
+    assertThat(kubectl("get", "tj", "-n", ns))
+        .as("the CRD's printer columns")
+        .containsPattern("NAME\\s+PHASE\\s+PROGRESS\\s+AGE")
+        .containsPattern("iris-quickstart\\s+Succeeded\\s+100\\s+\\d+s");
+    assertThat(kubectl("get", "tj", "-n", ns, "-o", "wide"))
+        .contains("pvc://iris-quickstart-workspace/model/model.onnx");
+    assertThat(kubectl("get", "pods", "-n", ns))
+        .containsPattern("iris-quickstart-1-\\S+\\s+0/1\\s+Completed");
     assertThat(kubectl("get", "kiln", "-n", ns, "-o", "name"))
         .as("the kiln category lists both kinds")
         .contains("trainingjob.kiln.dev/iris-quickstart", "modelserver.kiln.dev/iris-quickstart");
@@ -62,6 +70,10 @@ class KubectlIT {
             kubectl(
                 "get", "tj", "iris-quickstart", "-n", ns, "-o", "jsonpath={.status.artifact.uri}"))
         .isEqualTo("pvc://iris-quickstart-workspace/model/model.onnx");
+
+    String pod =
+        cluster.pods(ns, "kiln.dev/trainingjob", "iris-quickstart").get(0).getMetadata().getName();
+    assertThat(kubectl("logs", pod, "-n", ns)).contains("kiln-trainer: epoch 20/20");
 
     assertThat(kubectl("delete", "-n", ns, "-f", file))
         .contains("trainingjob.kiln.dev \"iris-quickstart\" deleted");

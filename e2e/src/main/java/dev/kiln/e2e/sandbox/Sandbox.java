@@ -66,7 +66,7 @@ public final class Sandbox implements AutoCloseable {
     }
     ProcessLedger.stopLeftovers(dir);
     clear(dir);
-    SandboxApiServer api = new SandboxApiServer(apiPort);
+    SandboxApiServer api = new SandboxApiServer(root, dir.resolve("pods"), apiPort);
     SimulatedCluster cluster = null;
     KubernetesClient operatorClient = null;
     try {

@@ -1,5 +1,6 @@
 package dev.kiln.e2e.sandbox;
 
+import dev.kiln.crd.validation.CrdValidator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +40,10 @@ public final class SandboxApiServer implements AutoCloseable {
           "gitVersion", "v1.32.0-kiln-sandbox",
           "platform", "fabric8 mock API server (CRUD mode)");
 
-  static final List<String> CRDS = List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev");
+  private static final Map<String, String> KILN_KINDS =
+      Map.of(
+          "kiln.dev/v1alpha1/trainingjobs", "TrainingJob",
+          "kiln.dev/v1alpha1/modelservers", "ModelServer");
 
   /**
    * The mock logs every request at INFO through java.util.logging; held here, because JUL keeps
@@ -54,10 +59,21 @@ public final class SandboxApiServer implements AutoCloseable {
   private final DiscoveryDispatcher dispatcher;
   private final KubernetesClient client;
 
-  /** Starts the API server on 127.0.0.1:{@code port} (0: any free port). */
-  public SandboxApiServer(int port) {
+  /**
+   * Starts the API server on 127.0.0.1:{@code port} (0: any free port); Kiln's resources are
+   * checked against the CRDs committed in the repository at {@code root}, as a real API server
+   * would, and pod logs are read from the kubelet's folder {@code podLogs}.
+   */
+  public SandboxApiServer(Path root, Path podLogs, int port) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    dispatcher = new DiscoveryDispatcher(new KubernetesMixedDispatcher(responses));
+    CrdValidator validator =
+        CrdValidator.forCrds(CrdValidator.KILN_CRDS.stream().map(root::resolve).toList());
+    // Each part answers what the mock cannot and hands the rest on: discovery, pod logs, tables
+    // for kubectl's columns, admission (CRD validation), then the mock's CRUD store.
+    AdmissionDispatcher admission =
+        new AdmissionDispatcher(new KubernetesMixedDispatcher(responses), validator, KILN_KINDS);
+    TableDispatcher tables = new TableDispatcher(admission, Clock.systemUTC());
+    dispatcher = new DiscoveryDispatcher(new PodLogDispatcher(tables, podLogs));
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {
@@ -67,14 +83,15 @@ public final class SandboxApiServer implements AutoCloseable {
     }
     client = server.createClient();
     List<CustomResourceDefinition> crds = new ArrayList<>();
-    for (String name : CRDS) {
-      try (InputStream in =
-          SandboxApiServer.class.getResourceAsStream("/META-INF/fabric8/" + name + "-v1.yml")) {
+    // The committed CRDs, as a user installs them (the printer columns in their declared order).
+    for (String file : CrdValidator.KILN_CRDS) {
+      try (InputStream in = Files.newInputStream(root.resolve(file))) {
         crds.add(client.apiextensions().v1().customResourceDefinitions().load(in).create());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new UncheckedIOException("cannot read " + root.resolve(file), e);
       }
     }
+    crds.forEach(tables::add);
     serveDiscovery(new ApiDiscovery(crds));
   }
 
