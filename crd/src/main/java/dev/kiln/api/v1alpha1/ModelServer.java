@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(TrainingJob.GROUP)
 @Version(TrainingJob.VERSION)
+// Spelled out, as on TrainingJob: fabric8 would otherwise derive it with regexes per instance.
+@Plural("modelservers")
 @ShortNames("ms")
 @Categories("kiln")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
