@@ -125,21 +125,20 @@ final class E2eCluster implements AutoCloseable {
 
   /** Waits until the TrainingJob's status satisfies the assertions. */
   TrainingJob awaitTrainingJob(String namespace, String name, Asserting<TrainingJob> check) {
-    await()
-        .atMost(PATIENCE)
-        .pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions()
-        .untilAsserted(() -> check.verify(trainingJob(namespace, name)));
-    return trainingJob(namespace, name);
+    return awaitUntil(() -> trainingJob(namespace, name), check);
   }
 
   ModelServer awaitModelServer(String namespace, String name, Asserting<ModelServer> check) {
+    return awaitUntil(() -> modelServer(namespace, name), check);
+  }
+
+  private static <T> T awaitUntil(java.util.function.Supplier<T> read, Asserting<T> check) {
     await()
         .atMost(PATIENCE)
         .pollInterval(Duration.ofMillis(250))
         .ignoreExceptions()
-        .untilAsserted(() -> check.verify(modelServer(namespace, name)));
-    return modelServer(namespace, name);
+        .untilAsserted(() -> check.verify(read.get()));
+    return read.get();
   }
 
   /** The Events recorded about an object, oldest first. */

@@ -108,4 +108,31 @@ class TrainingFailuresIT {
         .extracting(Event::getType)
         .contains("Warning");
   }
+
+  @Test
+  void aSecretThatDoesNotExistIsNamedInTheStatusBeforeTheRunFails() {
+    String ns = cluster.namespace("missing-secret");
+    cluster.apply(
+        ns,
+        """
+        apiVersion: kiln.dev/v1alpha1
+        kind: TrainingJob
+        metadata:
+          name: no-creds
+        spec:
+          image: ghcr.io/kiln-dev/kiln-trainer:0.1.0
+          envFrom: [{secretRef: {name: warehouse-creds}}]
+          startupDeadlineSeconds: 10
+          workspace: {size: 1Gi}
+        """);
+
+    var failed =
+        cluster.awaitTrainingJob(
+            ns,
+            "no-creds",
+            t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Failed));
+    assertThat(failed.getStatus().getFailure().getReason()).isEqualTo("CreateContainerConfigError");
+    assertThat(failed.getStatus().getFailure().getMessage()).contains("warehouse-creds");
+    assertThat(failed.getStatus().getFailure().getContainer()).isEqualTo("trainer");
+  }
 }

@@ -223,11 +223,7 @@ public final class SandboxMain {
           item.getMetadata().setNamespace(Sandbox.NAMESPACE);
         }
         HasMetadata created = client.resource(item).create();
-        out.println(
-            "  created "
-                + created.getKind().toLowerCase(java.util.Locale.ROOT)
-                + "/"
-                + created.getMetadata().getName());
+        out.println("  created " + name(created));
         applied.add(created);
       }
     }
@@ -241,12 +237,12 @@ public final class SandboxMain {
     while (Instant.now().isBefore(deadline)) {
       boolean done = true;
       for (HasMetadata o : applied) {
-        Optional<String> failure = failure(sandbox.client(), o);
-        if (failure.isPresent()) {
-          out.println("FAILED: " + failure.get());
+        Outcome outcome = Outcome.of(current(sandbox.client(), o));
+        if (outcome.failure().isPresent()) {
+          out.println("FAILED: " + name(o) + " " + outcome.failure().get());
           return 1;
         }
-        done &= finished(sandbox.client(), o);
+        done &= outcome.done();
       }
       if (done) {
         return 0;
@@ -257,61 +253,44 @@ public final class SandboxMain {
     return 1;
   }
 
-  private static boolean finished(KubernetesClient client, HasMetadata o) {
-    if (o.getKind().equals("TrainingJob")) {
-      TrainingJob tj =
-          client
-              .resources(TrainingJob.class)
-              .inNamespace(o.getMetadata().getNamespace())
-              .withName(o.getMetadata().getName())
-              .get();
-      return tj != null
-          && tj.getStatus() != null
-          && tj.getStatus().getPhase() == TrainingJobPhase.Succeeded;
+  /** Where an applied object stands: done (Succeeded, Ready), failed (with why), or neither. */
+  record Outcome(boolean done, Optional<String> failure) {
+    static Outcome of(HasMetadata current) {
+      if (current instanceof TrainingJob tj) {
+        TrainingJobPhase phase = tj.getStatus() == null ? null : tj.getStatus().getPhase();
+        return new Outcome(
+            phase == TrainingJobPhase.Succeeded,
+            phase == TrainingJobPhase.Failed ? Optional.of(StatusLine.of(tj)) : Optional.empty());
+      }
+      if (current instanceof ModelServer ms) {
+        ModelServerPhase phase = ms.getStatus() == null ? null : ms.getStatus().getPhase();
+        return new Outcome(
+            phase == ModelServerPhase.Ready,
+            phase == ModelServerPhase.Failed ? Optional.of(StatusLine.of(ms)) : Optional.empty());
+      }
+      return new Outcome(current != null, Optional.empty()); // a Secret, a ConfigMap: created
     }
-    if (o.getKind().equals("ModelServer")) {
-      ModelServer ms =
-          client
-              .resources(ModelServer.class)
-              .inNamespace(o.getMetadata().getNamespace())
-              .withName(o.getMetadata().getName())
-              .get();
-      return ms != null
-          && ms.getStatus() != null
-          && ms.getStatus().getPhase() == ModelServerPhase.Ready;
-    }
-    return true;
   }
 
-  private static Optional<String> failure(KubernetesClient client, HasMetadata o) {
-    String name = o.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + o.getMetadata().getName();
-    if (o.getKind().equals("TrainingJob")) {
-      TrainingJob tj =
-          client
-              .resources(TrainingJob.class)
-              .inNamespace(o.getMetadata().getNamespace())
-              .withName(o.getMetadata().getName())
-              .get();
-      if (tj != null
-          && tj.getStatus() != null
-          && tj.getStatus().getPhase() == TrainingJobPhase.Failed) {
-        return Optional.of(name + " " + StatusLine.of(tj));
-      }
-    }
-    if (o.getKind().equals("ModelServer")) {
-      ModelServer ms =
-          client
-              .resources(ModelServer.class)
-              .inNamespace(o.getMetadata().getNamespace())
-              .withName(o.getMetadata().getName())
-              .get();
-      if (ms != null
-          && ms.getStatus() != null
-          && ms.getStatus().getPhase() == ModelServerPhase.Failed) {
-        return Optional.of(name + " " + StatusLine.of(ms));
-      }
-    }
-    return Optional.empty();
+  /** The object as it is now: Kiln's kinds as their API types, anything else as applied. */
+  private static HasMetadata current(KubernetesClient client, HasMetadata applied) {
+    Class<? extends HasMetadata> type =
+        switch (applied.getKind()) {
+          case "TrainingJob" -> TrainingJob.class;
+          case "ModelServer" -> ModelServer.class;
+          default -> null;
+        };
+    return type == null
+        ? applied
+        : client
+            .resources(type)
+            .inNamespace(applied.getMetadata().getNamespace())
+            .withName(applied.getMetadata().getName())
+            .get();
+  }
+
+  private static String name(HasMetadata o) {
+    return o.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + o.getMetadata().getName();
   }
 
   private int predict(Sandbox sandbox, List<HasMetadata> applied) {
@@ -319,13 +298,7 @@ public final class SandboxMain {
       if (!o.getKind().equals("ModelServer")) {
         continue;
       }
-      ModelServer ms =
-          sandbox
-              .client()
-              .resources(ModelServer.class)
-              .inNamespace(o.getMetadata().getNamespace())
-              .withName(o.getMetadata().getName())
-              .get();
+      ModelServer ms = (ModelServer) current(sandbox.client(), o);
       try {
         Prediction.Result result = Prediction.ask(sandbox, ms);
         out.println(

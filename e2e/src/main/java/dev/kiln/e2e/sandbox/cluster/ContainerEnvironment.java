@@ -1,15 +1,10 @@
 package dev.kiln.e2e.sandbox.cluster;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +16,10 @@ import java.util.Map;
  * the kubelet's message.
  */
 final class ContainerEnvironment {
-  private final KubernetesClient client;
+  private final ConfigSources sources;
 
-  ContainerEnvironment(KubernetesClient client) {
-    this.client = client;
+  ContainerEnvironment(ConfigSources sources) {
+    this.sources = sources;
   }
 
   Map<String, String> resolve(Pod pod, Container c, String podIp) throws StartupError {
@@ -32,16 +27,16 @@ final class ContainerEnvironment {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvFromSource from : list(c.getEnvFrom())) {
       String prefix = from.getPrefix() == null ? "" : from.getPrefix();
-      Map<String, String> values;
+      Map<String, byte[]> values = Map.of();
       if (from.getConfigMapRef() != null) {
         values =
-            configMap(ns, from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional());
+            sources.configMap(
+                ns, from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional());
       } else if (from.getSecretRef() != null) {
-        values = secret(ns, from.getSecretRef().getName(), from.getSecretRef().getOptional());
-      } else {
-        values = Map.of();
+        values =
+            sources.secret(ns, from.getSecretRef().getName(), from.getSecretRef().getOptional());
       }
-      values.forEach((k, v) -> env.put(prefix + k, v));
+      values.forEach((k, v) -> env.put(prefix + k, ConfigSources.text(v)));
     }
     for (EnvVar v : list(c.getEnv())) {
       env.put(v.getName(), value(pod, podIp, v, env));
@@ -58,19 +53,21 @@ final class ContainerEnvironment {
     String ns = pod.getMetadata().getNamespace();
     if (from.getConfigMapKeyRef() != null) {
       var ref = from.getConfigMapKeyRef();
-      return key(
-          configMap(ns, ref.getName(), ref.getOptional()),
-          ref.getKey(),
-          ref.getOptional(),
-          "ConfigMap " + ns + "/" + ref.getName());
+      return ConfigSources.text(
+          ConfigSources.key(
+              sources.configMap(ns, ref.getName(), ref.getOptional()),
+              ref.getKey(),
+              ref.getOptional(),
+              "ConfigMap " + ns + "/" + ref.getName()));
     }
     if (from.getSecretKeyRef() != null) {
       var ref = from.getSecretKeyRef();
-      return key(
-          secret(ns, ref.getName(), ref.getOptional()),
-          ref.getKey(),
-          ref.getOptional(),
-          "Secret " + ns + "/" + ref.getName());
+      return ConfigSources.text(
+          ConfigSources.key(
+              sources.secret(ns, ref.getName(), ref.getOptional()),
+              ref.getKey(),
+              ref.getOptional(),
+              "Secret " + ns + "/" + ref.getName()));
     }
     if (from.getFieldRef() != null) {
       return PodFields.get(pod, podIp, from.getFieldRef().getFieldPath());
@@ -78,50 +75,6 @@ final class ContainerEnvironment {
     throw new StartupError(
         "CreateContainerConfigError",
         "env " + v.getName() + ": resourceFieldRef does not exist in the sandbox");
-  }
-
-  private static String key(Map<String, String> values, String key, Boolean optional, String what)
-      throws StartupError {
-    String value = values.get(key);
-    if (value == null && !Boolean.TRUE.equals(optional)) {
-      throw new StartupError(
-          "CreateContainerConfigError", "couldn't find key " + key + " in " + what);
-    }
-    return value == null ? "" : value;
-  }
-
-  private Map<String, String> configMap(String ns, String name, Boolean optional)
-      throws StartupError {
-    ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
-    if (cm == null) {
-      if (Boolean.TRUE.equals(optional)) {
-        return Map.of();
-      }
-      throw new StartupError("CreateContainerConfigError", "configmap \"" + name + "\" not found");
-    }
-    return cm.getData() == null ? Map.of() : cm.getData();
-  }
-
-  private Map<String, String> secret(String ns, String name, Boolean optional) throws StartupError {
-    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-    if (secret == null) {
-      if (Boolean.TRUE.equals(optional)) {
-        return Map.of();
-      }
-      throw new StartupError("CreateContainerConfigError", "secret \"" + name + "\" not found");
-    }
-    Map<String, String> values = new LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) ->
-                  values.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      values.putAll(secret.getStringData());
-    }
-    return values;
   }
 
   /** Kubernetes' {@code $(VAR)} expansion: defined names are replaced, {@code $$} is a dollar. */

@@ -30,13 +30,7 @@ final class ControlLoop implements AutoCloseable {
   ControlLoop(String name, Consumer<String> reconcile) {
     this.name = name;
     this.reconcile = reconcile;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, name);
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
   }
 
   static String key(HasMetadata o) {

@@ -46,12 +46,7 @@ final class GarbageCollector implements AutoCloseable {
 
   private final KubernetesClient client;
   private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "sandbox-garbage-collector");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("sandbox-garbage-collector"));
   private final List<SharedIndexInformer<GenericKubernetesResource>> owners = new ArrayList<>();
 
   GarbageCollector(KubernetesClient client) {

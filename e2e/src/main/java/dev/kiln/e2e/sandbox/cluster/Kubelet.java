@@ -43,8 +43,9 @@ final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
     this.client = client;
     this.images = images;
     this.network = network;
-    this.volumes = new PodVolumes(client, provisioner);
-    this.environment = new ContainerEnvironment(client);
+    ConfigSources sources = new ConfigSources(client);
+    this.volumes = new PodVolumes(client, sources, provisioner);
+    this.environment = new ContainerEnvironment(sources);
     this.podsDir = podsDir;
     this.clock = clock;
   }

@@ -1,20 +1,16 @@
 package dev.kiln.e2e.sandbox.cluster;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +22,12 @@ import java.util.Map;
  */
 final class PodVolumes {
   private final KubernetesClient client;
+  private final ConfigSources sources;
   private final VolumeProvisioner provisioner;
 
-  PodVolumes(KubernetesClient client, VolumeProvisioner provisioner) {
+  PodVolumes(KubernetesClient client, ConfigSources sources, VolumeProvisioner provisioner) {
     this.client = client;
+    this.sources = sources;
     this.provisioner = provisioner;
   }
 
@@ -97,7 +95,7 @@ final class PodVolumes {
               v.getSecret().getSecretName(),
               v.getSecret().getItems(),
               dir,
-              Boolean.TRUE.equals(v.getSecret().getOptional()));
+              v.getSecret().getOptional());
         } else if (v.getConfigMap() != null) {
           Files.createDirectories(dir);
           writeConfigMap(
@@ -105,7 +103,7 @@ final class PodVolumes {
               v.getConfigMap().getName(),
               v.getConfigMap().getItems(),
               dir,
-              Boolean.TRUE.equals(v.getConfigMap().getOptional()));
+              v.getConfigMap().getOptional());
         } else if (v.getDownwardAPI() != null) {
           Files.createDirectories(dir);
           writeDownward(pod, podIp, v.getDownwardAPI().getItems(), dir);
@@ -118,14 +116,14 @@ final class PodVolumes {
                   p.getSecret().getName(),
                   p.getSecret().getItems(),
                   dir,
-                  Boolean.TRUE.equals(p.getSecret().getOptional()));
+                  p.getSecret().getOptional());
             } else if (p.getConfigMap() != null) {
               writeConfigMap(
                   ns,
                   p.getConfigMap().getName(),
                   p.getConfigMap().getItems(),
                   dir,
-                  Boolean.TRUE.equals(p.getConfigMap().getOptional()));
+                  p.getConfigMap().getOptional());
             } else if (p.getDownwardAPI() != null) {
               writeDownward(pod, podIp, p.getDownwardAPI().getItems(), dir);
             }
@@ -147,40 +145,15 @@ final class PodVolumes {
   }
 
   private void writeSecret(
-      String ns, String name, List<KeyToPath> items, Path dir, boolean optional)
+      String ns, String name, List<KeyToPath> items, Path dir, Boolean optional)
       throws StartupError, IOException {
-    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-    if (secret == null) {
-      if (optional) {
-        return;
-      }
-      throw new StartupError("CreateContainerConfigError", "secret \"" + name + "\" not found");
-    }
-    Map<String, byte[]> data = new LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-    }
-    if (secret.getStringData() != null) {
-      secret.getStringData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    }
-    write(data, items, dir, "Secret " + ns + "/" + name);
+    write(sources.secret(ns, name, optional), items, dir, "Secret " + ns + "/" + name);
   }
 
   private void writeConfigMap(
-      String ns, String name, List<KeyToPath> items, Path dir, boolean optional)
+      String ns, String name, List<KeyToPath> items, Path dir, Boolean optional)
       throws StartupError, IOException {
-    ConfigMap cm = client.configMaps().inNamespace(ns).withName(name).get();
-    if (cm == null) {
-      if (optional) {
-        return;
-      }
-      throw new StartupError("CreateContainerConfigError", "configmap \"" + name + "\" not found");
-    }
-    Map<String, byte[]> data = new LinkedHashMap<>();
-    if (cm.getData() != null) {
-      cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    }
-    write(data, items, dir, "ConfigMap " + ns + "/" + name);
+    write(sources.configMap(ns, name, optional), items, dir, "ConfigMap " + ns + "/" + name);
   }
 
   private static void write(Map<String, byte[]> data, List<KeyToPath> items, Path dir, String what)
@@ -192,11 +165,7 @@ final class PodVolumes {
       return;
     }
     for (KeyToPath item : items) {
-      byte[] value = data.get(item.getKey());
-      if (value == null) {
-        throw new StartupError(
-            "CreateContainerConfigError", "couldn't find key " + item.getKey() + " in " + what);
-      }
+      byte[] value = ConfigSources.key(data, item.getKey(), false, what);
       Path file = dir.resolve(item.getPath());
       Files.createDirectories(file.getParent());
       Files.write(file, value);

@@ -41,12 +41,7 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
   private final Map<String, Proxied> services = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> selectors = new ConcurrentHashMap<>();
   private final ExecutorService connections =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "sandbox-service-proxy");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("sandbox-service-proxy"));
   private final AtomicInteger roundRobin = new AtomicInteger();
 
   private record Proxied(String address, List<ServerSocket> listeners) {}
