@@ -10,6 +10,7 @@ import dev.kiln.operator.report.ProgressTracker;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.PrunedCache;
 import dev.kiln.operator.support.Times;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Observed;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Outcome;
@@ -100,6 +101,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, TrainingJob.class)
                 .withLabelSelector(KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.TRAINING_JOB)
+                .withItemStore(new PrunedCache<>(PrunedCache::job))
                 .build(),
             context);
     // Pods are owned by the Job, not the TrainingJob: map them back by label.
@@ -107,6 +109,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withLabelSelector(KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.TRAINING_JOB)
+                .withItemStore(new PrunedCache<>(PrunedCache::pod))
                 .withSecondaryToPrimaryMapper(
                     pod ->
                         Set.of(
