@@ -1,14 +1,16 @@
 package dev.kiln.operator.support;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -57,9 +59,18 @@ public final class PrunedCache<T extends HasMetadata> extends BasicItemStore<T> 
         .build();
   }
 
+  /**
+   * The metadata without managedFields; shared, not copied, when it has none (cached objects are
+   * read-only), since a copy per cache write would cost more CPU than the cache saves.
+   */
   private static ObjectMeta metadata(ObjectMeta metadata) {
-    ObjectMeta copy = Serialization.clone(metadata);
-    copy.setManagedFields(null);
-    return copy;
+    if (metadata == null
+        || metadata.getManagedFields() == null
+        || metadata.getManagedFields().isEmpty()) {
+      return metadata;
+    }
+    return new ObjectMetaBuilder(metadata)
+        .withManagedFields((List<ManagedFieldsEntry>) null)
+        .build();
   }
 }
