@@ -1,6 +1,6 @@
 package dev.kiln.e2e.bench;
 
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import dev.kiln.operator.it.KilnTestCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,24 +80,7 @@ public final class MockApiServer implements AutoCloseable {
               return t;
             });
     housekeeping.scheduleWithFixedDelay(web::reset, 1, 1, TimeUnit.SECONDS);
-    // JOSDK's leader election asks whether it may use Leases; the mock cannot evaluate that.
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .endStatus()
-                .build())
-        .always();
+    KilnTestCluster.allowLeases(server);
     MockApiServer api = new MockApiServer(server, housekeeping);
     try (KubernetesClient client = api.newClient()) {
       for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {

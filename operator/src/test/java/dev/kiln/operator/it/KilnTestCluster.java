@@ -50,12 +50,28 @@ public final class KilnTestCluster implements AutoCloseable {
   private final KubernetesClient client;
 
   public KilnTestCluster() {
-    // CRUD mode, plus one canned answer: the mock cannot evaluate a SelfSubjectRulesReview,
-    // which JOSDK's leader election sends to check it may use Leases.
+    // CRUD mode, plus the canned answer of allowLeases.
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     faults = new FaultyDispatcher(new KubernetesMixedDispatcher(responses));
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, faults, false);
     server.init();
+    allowLeases(server);
+    client = server.createClient();
+    for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {
+      try (InputStream in =
+          KilnTestCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd + "-v1.yml")) {
+        client.apiextensions().v1().customResourceDefinitions().load(in).create();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * One canned answer besides CRUD: the mock cannot evaluate a SelfSubjectRulesReview, which
+   * JOSDK's leader election sends to check it may use Leases.
+   */
+  public static void allowLeases(KubernetesMockServer server) {
     server
         .expect()
         .post()
@@ -73,15 +89,6 @@ public final class KilnTestCluster implements AutoCloseable {
                 .endStatus()
                 .build())
         .always();
-    client = server.createClient();
-    for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {
-      try (InputStream in =
-          KilnTestCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd + "-v1.yml")) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
   }
 
   public KubernetesClient client() {

@@ -1,5 +1,6 @@
 package dev.kiln.e2e.sandbox.cluster;
 
+import dev.kiln.operator.support.KilnLabels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -224,7 +225,7 @@ final class DeploymentController implements AutoCloseable {
                 .withNamespace(d.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(template.getMetadata().getAnnotations())
-                .withOwnerReferences(Owners.controllerReference(d))
+                .withOwnerReferences(KilnLabels.controllerReference(d))
                 .endMetadata()
                 .withSpec(Serialization.clone(template.getSpec()))
                 .build())

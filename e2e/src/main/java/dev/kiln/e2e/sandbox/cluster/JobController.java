@@ -1,5 +1,6 @@
 package dev.kiln.e2e.sandbox.cluster;
 
+import dev.kiln.operator.support.KilnLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -212,7 +213,7 @@ final class JobController implements AutoCloseable {
                 .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(labels)
                 .withAnnotations(annotations)
-                .withOwnerReferences(Owners.controllerReference(job))
+                .withOwnerReferences(KilnLabels.controllerReference(job))
                 .endMetadata()
                 .withSpec(spec)
                 .build())

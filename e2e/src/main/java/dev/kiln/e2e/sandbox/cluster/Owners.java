@@ -2,7 +2,6 @@ package dev.kiln.e2e.sandbox.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -63,17 +62,6 @@ final class Owners {
             .forEach(r -> loop.enqueue(pod.getMetadata().getNamespace() + "/" + r.getName()));
       }
     };
-  }
-
-  static OwnerReference controllerReference(HasMetadata owner) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
   }
 
   /** Five random characters, as Kubernetes appends to generated names. */
