@@ -32,10 +32,10 @@ record ContainerCommand(List<String> argv, Map<String, String> env, Path workdir
       throws StartupError {
     Map<String, String> env = new LinkedHashMap<>(image.env());
     env.putAll(resolvedEnv);
-    env.putIfAbsent(TERMINATION_LOG, terminationLog.toString());
     env.putIfAbsent(HOST, podIp);
     env.put("HOSTNAME", podName);
     env.replaceAll((k, v) -> root.map(v));
+    // The kubelet owns the termination message file, as it owns /dev/termination-log.
     env.put(TERMINATION_LOG, terminationLog.toString());
 
     List<String> argv = new ArrayList<>();

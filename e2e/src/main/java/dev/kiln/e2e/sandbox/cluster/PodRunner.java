@@ -217,6 +217,8 @@ final class PodRunner implements Runnable {
       log.info("pod {}: started container {} ({})", name(), c.spec.getName(), image.reference());
     } catch (StartupError e) {
       c.cannotStart(e, now);
+    } catch (IllegalArgumentException e) { // a mount that names no volume
+      c.cannotStart(new StartupError("CreateContainerConfigError", e.getMessage()), now);
     } catch (IOException e) {
       c.cannotStart(new StartupError("CreateContainerError", e.getMessage()), now);
     }
