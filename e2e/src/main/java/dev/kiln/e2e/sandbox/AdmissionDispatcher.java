@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -81,15 +79,7 @@ final class AdmissionDispatcher extends Dispatcher {
   }
 
   private JsonNode current(String path) {
-    int query = path.indexOf('?');
-    MockResponse answer =
-        next.dispatch(
-            new RecordedRequest(
-                "HTTP/1.1",
-                HttpMethod.GET,
-                query < 0 ? path : path.substring(0, query),
-                Headers.builder().build(),
-                new Buffer()));
+    MockResponse answer = LocalRequests.get(next, path);
     if (answer.code() != 200) {
       return null;
     }

@@ -3,9 +3,7 @@ package dev.kiln.e2e.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -47,14 +45,7 @@ final class PodLogDispatcher extends Dispatcher {
     Map<String, String> query = query(m.group(3));
     String ns = m.group(1);
     String pod = m.group(2);
-    MockResponse object =
-        next.dispatch(
-            new RecordedRequest(
-                "HTTP/1.1",
-                HttpMethod.GET,
-                "/api/v1/namespaces/" + ns + "/pods/" + pod,
-                Headers.builder().build(),
-                new Buffer()));
+    MockResponse object = LocalRequests.get(next, "/api/v1/namespaces/" + ns + "/pods/" + pod);
     if (object.code() != 200) {
       return object; // the API server's 404 for a pod that does not exist
     }

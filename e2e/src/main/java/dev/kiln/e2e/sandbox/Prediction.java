@@ -37,10 +37,6 @@ final class Prediction {
 
   /** What was sent and what came back, ready to print. */
   record Result(URI endpoint, String input, List<Map.Entry<String, Double>> scores) {
-    String best() {
-      return scores.get(0).getKey();
-    }
-
     String describe() {
       StringBuilder s = new StringBuilder(input).append("  ->  ");
       for (int i = 0; i < scores.size(); i++) {

@@ -169,10 +169,6 @@ public final class Sandbox implements AutoCloseable {
     return cluster.services();
   }
 
-  public KilnOperator operator() {
-    return operator;
-  }
-
   /** Stops the operator, then every pod and its processes, then the API server. */
   @Override
   public void close() {

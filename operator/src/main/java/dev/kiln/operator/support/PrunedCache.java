@@ -18,8 +18,9 @@ import java.util.function.UnaryOperator;
  * repeat the pod template (environment, volumes, the hyperparameters annotation) and a real API
  * server adds managedFields; the TrainingJob controller reads their metadata, their status and a
  * Job's {@code spec.suspend}, so that is all the cache holds (at 10,000 runs the full objects were
- * most of the operator's heap). Handlers still see the full objects; Kiln's writes to these
- * children are JSON merge patches by name, which a pruned copy does not change.
+ * most of the operator's heap). Event handlers get each new object in full (the previous one of an
+ * update is the pruned copy); Kiln's writes to these children are JSON merge patches by name, which
+ * a pruned copy does not change.
  */
 public final class PrunedCache<T extends HasMetadata> extends BasicItemStore<T> {
   private final UnaryOperator<T> prune;

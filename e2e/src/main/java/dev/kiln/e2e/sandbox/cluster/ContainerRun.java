@@ -26,9 +26,6 @@ final class ContainerRun {
   static final int FALLBACK_LINES = 80;
   static final int FALLBACK_BYTES = 2048;
 
-  /** Restart and pull back-off: 1 s doubling to 10 s (a kubelet uses 10 s to 5 min). */
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-
   final Container spec;
   final Path log;
   final Path terminationLog;
@@ -74,7 +71,7 @@ final class ContainerRun {
       reason = "ImagePullBackOff";
     }
     state = waiting(reason, e.getMessage());
-    notBefore = now.plus(backoff(startFailures++));
+    notBefore = now.plus(Backoff.after(++startFailures));
   }
 
   Process start(ContainerCommand command, Instant now) throws IOException {
@@ -150,7 +147,7 @@ final class ContainerRun {
   void scheduleRestart(Instant now) {
     lastState = state;
     restarts++;
-    Duration wait = backoff(restarts - 1);
+    Duration wait = Backoff.after(restarts);
     notBefore = now.plus(wait);
     state =
         waiting(
@@ -232,11 +229,6 @@ final class ContainerRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static Duration backoff(int failures) {
-    long seconds = 1L << Math.min(failures, 4);
-    return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
   }
 
   private static ContainerState waiting(String reason, String message) {

@@ -39,8 +39,4 @@ final class CreationExpectations {
     names.entrySet().removeIf(e -> seenNames.contains(e.getKey()) || e.getValue().isBefore(giveUp));
     return names.isEmpty();
   }
-
-  void forget(String ownerUid) {
-    pending.remove(ownerUid);
-  }
 }

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,7 +129,7 @@ final class JobController implements AutoCloseable {
             "Reached expected number of succeeded pods",
             now);
         status.setCompletionTime(Kubelet.format(now));
-      } else if (!now.isBefore(t.lastFailure.plus(backoff(t.failed.size())))
+      } else if (!now.isBefore(t.lastFailure.plus(Backoff.after(t.failed.size())))
           && expectations.satisfied(uid, owned)) {
         createPods(job, active, t, indexed, completions - done);
       }
@@ -311,13 +310,6 @@ final class JobController implements AutoCloseable {
       parts.add(start.equals(prev) ? "" + start : start + "-" + prev);
     }
     return String.join(",", parts);
-  }
-
-  private static Duration backoff(int failures) {
-    if (failures == 0) {
-      return Duration.ZERO;
-    }
-    return Duration.ofSeconds(Math.min(1L << Math.min(failures - 1, 4), 10));
   }
 
   @Override

@@ -23,6 +23,16 @@ class ControllersArithmeticTest {
   }
 
   @Test
+  void backOffStartsAtOneSecondAndDoublesToTenSeconds() {
+    assertThat(Backoff.after(0)).isZero();
+    assertThat(Backoff.after(1)).hasSeconds(1);
+    assertThat(Backoff.after(2)).hasSeconds(2);
+    assertThat(Backoff.after(4)).hasSeconds(8);
+    assertThat(Backoff.after(5)).hasSeconds(10);
+    assertThat(Backoff.after(40)).hasSeconds(10);
+  }
+
+  @Test
   void expandingKeepsUnknownReferencesAndEscapes() {
     var defined = java.util.Map.of("A", "1");
     assertThat(ContainerEnvironment.expand("$(A)-$(B)-$$(A)-$", defined))
