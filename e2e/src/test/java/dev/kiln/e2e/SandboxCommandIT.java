@@ -75,6 +75,25 @@ class SandboxCommandIT {
     assertThat(run.output()).contains("--timeout must be a number", "usage: sandbox");
   }
 
+  @Test
+  void aFileWithAnInvalidTrainingJobIsRefusedNamingTheFields() throws Exception {
+    Path file = dir.resolve("sloppy.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apiVersion: kiln.dev/v1alpha1
+        kind: TrainingJob
+        metadata: {name: sloppy}
+        spec: {workers: 0}
+        """);
+    Sandboxed run = start(file.toString());
+    assertThat(run.ended(Duration.ofMinutes(2))).as(run.output()).isTrue();
+    assertThat(run.process.exitValue()).as(run.output()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("trainingjob/sloppy was refused", "spec.image: Required value", "spec.workers")
+        .doesNotContain("Received status");
+  }
+
   private record Sandboxed(Process process, List<String> lines, Thread reader) {
     String output() {
       return String.join("\n", lines);

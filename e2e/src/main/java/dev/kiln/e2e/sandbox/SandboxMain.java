@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Event until each TrainingJob has finished and each ModelServer is Ready, asks every Ready
  * ModelServer for a prediction, and stops (or, with {@code --keep-running}, waits for Ctrl-C so
  * that kubectl can look around). Exit code 0 when everything succeeded, 1 when something failed or
- * the timeout passed, 2 for a usage or setup error.
+ * the timeout passed, 2 for a usage or setup error (a file that is not YAML, or an object the API
+ * server refuses, naming the fields).
  */
 public final class SandboxMain {
   private final PrintStream out;
@@ -159,6 +160,9 @@ public final class SandboxMain {
       List<HasMetadata> applied = apply(sandbox.client(), file);
       int code = await(sandbox, applied, timeout);
       return code == 0 ? predict(sandbox, applied) : code;
+    } catch (InvalidFile e) {
+      out.println("sandbox: " + e.getMessage());
+      return 2;
     } catch (IOException | KubernetesClientException e) {
       out.println("sandbox: " + e.getMessage());
       return 1;
@@ -216,18 +220,41 @@ public final class SandboxMain {
   /** Creates every object of the file (in namespace {@code default} unless it names one). */
   private List<HasMetadata> apply(KubernetesClient client, Path file) throws IOException {
     out.println("Applying " + file);
-    List<HasMetadata> applied = new ArrayList<>();
+    List<HasMetadata> items;
     try (InputStream in = Files.newInputStream(file)) {
-      for (HasMetadata item : client.load(in).items()) {
-        if (item.getMetadata().getNamespace() == null) {
-          item.getMetadata().setNamespace(Sandbox.NAMESPACE);
-        }
-        HasMetadata created = client.resource(item).create();
-        out.println("  created " + name(created));
-        applied.add(created);
+      items = client.load(in).items();
+    } catch (RuntimeException e) {
+      throw new InvalidFile(file + " is not Kubernetes YAML: " + e.getMessage());
+    }
+    List<HasMetadata> applied = new ArrayList<>();
+    for (HasMetadata item : items) {
+      if (item.getMetadata().getNamespace() == null) {
+        item.getMetadata().setNamespace(Sandbox.NAMESPACE);
       }
+      HasMetadata created;
+      try {
+        created = client.resource(item).create();
+      } catch (KubernetesClientException e) {
+        // The API server's own words (which field, why), not the client's request dump.
+        String why =
+            e.getStatus() != null && e.getStatus().getMessage() != null
+                ? e.getStatus().getMessage()
+                : e.getMessage();
+        throw new InvalidFile(file + ": " + name(item) + " was refused: " + why);
+      }
+      out.println("  created " + name(created));
+      applied.add(created);
     }
     return applied;
+  }
+
+  /** A file the sandbox cannot apply: a usage error (exit 2), nothing created after it. */
+  static final class InvalidFile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidFile(String message) {
+      super(message);
+    }
   }
 
   /** Waits until every TrainingJob has finished and every ModelServer is Ready; 1 on a failure. */
