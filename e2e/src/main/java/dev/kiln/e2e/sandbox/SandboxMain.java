@@ -7,8 +7,8 @@ import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +123,14 @@ public final class SandboxMain {
 
   int run(Path root, Options options) {
     Instant start = Instant.now();
+    // Read before the sandbox starts: starting empties its folder, which may hold the file.
+    byte[] yaml;
+    try {
+      yaml = Files.readAllBytes(options.file());
+    } catch (IOException e) {
+      out.println("sandbox: cannot read " + options.file() + ": " + e);
+      return 2;
+    }
     Sandbox sandbox;
     try {
       sandbox = Sandbox.start(root, options.dir(), options.port());
@@ -138,7 +146,7 @@ public final class SandboxMain {
       out.println("  logs:    " + sandbox.dir().resolve("sandbox.log"));
       out.println(
           "           " + sandbox.dir().resolve("pods") + "/<namespace>/<pod>/<container>.log");
-      int code = runFile(sandbox, options.file(), options.timeout(), start);
+      int code = runFile(sandbox, options.file(), yaml, options.timeout(), start);
       out.printf("%s in %.1fs.%n", code == 0 ? "Done" : "Stopped", seconds(start));
       if (options.keepRunning()) {
         out.println(
@@ -154,16 +162,16 @@ public final class SandboxMain {
     }
   }
 
-  private int runFile(Sandbox sandbox, Path file, Duration timeout, Instant start)
+  private int runFile(Sandbox sandbox, Path file, byte[] yaml, Duration timeout, Instant start)
       throws InterruptedException {
     try (StatusPrinter printer = new StatusPrinter(sandbox.client(), out, start)) {
-      List<HasMetadata> applied = apply(sandbox.client(), file);
+      List<HasMetadata> applied = apply(sandbox.client(), file, yaml);
       int code = await(sandbox, applied, timeout);
       return code == 0 ? predict(sandbox, applied) : code;
     } catch (InvalidFile e) {
       out.println("sandbox: " + e.getMessage());
       return 2;
-    } catch (IOException | KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       out.println("sandbox: " + e.getMessage());
       return 1;
     }
@@ -181,6 +189,7 @@ public final class SandboxMain {
     private final Sandbox sandbox;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch signalled = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread hook;
 
     Stopper(Sandbox sandbox) {
@@ -199,10 +208,31 @@ public final class SandboxMain {
       signalled.await();
     }
 
+    /**
+     * Closes the sandbox, or waits until the other caller has: the JVM halts as soon as the
+     * shutdown hook returns, so the hook must not return while the main thread is still stopping
+     * pods (their processes would outlive the sandbox).
+     */
     private void stop() {
       if (stopped.compareAndSet(false, true)) {
-        out.println("Stopping the sandbox: the operator, every pod and its processes.");
-        sandbox.close();
+        try {
+          out.println("Stopping the sandbox: the operator, every pod and its processes.");
+          sandbox.close();
+        } finally {
+          closed.countDown();
+        }
+        return;
+      }
+      boolean interrupted = false;
+      while (closed.getCount() > 0) {
+        try {
+          closed.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
 
@@ -218,11 +248,11 @@ public final class SandboxMain {
   }
 
   /** Creates every object of the file (in namespace {@code default} unless it names one). */
-  private List<HasMetadata> apply(KubernetesClient client, Path file) throws IOException {
+  private List<HasMetadata> apply(KubernetesClient client, Path file, byte[] yaml) {
     out.println("Applying " + file);
     List<HasMetadata> items;
-    try (InputStream in = Files.newInputStream(file)) {
-      items = client.load(in).items();
+    try {
+      items = client.load(new ByteArrayInputStream(yaml)).items();
     } catch (RuntimeException e) {
       throw new InvalidFile(file + " is not Kubernetes YAML: " + e.getMessage());
     }
