@@ -71,7 +71,7 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
-      ip = kubelet.network().allocate();
+      ip = kubelet.network().allocate(containerPorts());
       startTime = Kubelet.format(kubelet.now());
       condition("PodScheduled", false, null, null);
       schedule();
@@ -290,6 +290,17 @@ final class PodRunner implements Runnable {
               kubelet.images().find(c.spec.getImage()).map(LocalImage::reference).orElse(null)));
     }
     return out;
+  }
+
+  /** The ports the pod's containers declare: its address must have them free. */
+  private List<Integer> containerPorts() {
+    List<Integer> ports = new ArrayList<>();
+    for (ContainerRun c : main) {
+      if (c.spec.getPorts() != null) {
+        c.spec.getPorts().forEach(p -> ports.add(p.getContainerPort()));
+      }
+    }
+    return ports;
   }
 
   private long gracePeriod() {

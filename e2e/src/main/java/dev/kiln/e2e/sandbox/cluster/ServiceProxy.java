@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -86,24 +85,15 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
     services.computeIfAbsent(
         ControlLoop.key(svc),
         key -> {
-          String address = network.allocateService();
-          List<ServerSocket> listeners = new ArrayList<>();
-          for (ServicePort port : svc.getSpec().getPorts()) {
-            try {
-              ServerSocket socket = new ServerSocket();
-              socket.bind(new InetSocketAddress(InetAddress.getByName(address), port.getPort()));
-              listeners.add(socket);
-              connections.execute(() -> accept(key, socket, port));
-            } catch (IOException e) {
-              log.warn(
-                  "service {}: cannot listen on {}:{}: {}",
-                  key,
-                  address,
-                  port.getPort(),
-                  e.getMessage());
-            }
+          List<ServicePort> ports = svc.getSpec().getPorts();
+          PodNetwork.Listening listening =
+              network.listenForService(ports.stream().map(ServicePort::getPort).toList());
+          for (int i = 0; i < ports.size(); i++) {
+            ServerSocket socket = listening.sockets().get(i);
+            ServicePort port = ports.get(i);
+            connections.execute(() -> accept(key, socket, port));
           }
-          return new Proxied(address, listeners);
+          return new Proxied(listening.address(), listening.sockets());
         });
   }
 

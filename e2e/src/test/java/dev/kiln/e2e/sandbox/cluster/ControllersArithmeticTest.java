@@ -40,10 +40,17 @@ class ControllersArithmeticTest {
   }
 
   @Test
-  void podAddressesAreDistinctLoopbackHosts() {
+  void podAddressesAreDistinctLoopbackHostsAndSkipOnesWhosePortIsTaken() throws Exception {
     PodNetwork network = new PodNetwork();
-    assertThat(network.allocate()).isEqualTo("127.0.0.2");
-    assertThat(network.allocate()).isEqualTo("127.0.0.3");
-    assertThat(network.allocateService()).isEqualTo("127.1.0.1");
+    assertThat(network.allocate(java.util.List.of())).isEqualTo("127.0.0.2");
+    try (var stranger = new java.net.ServerSocket()) {
+      // Something else (another sandbox, a leftover server) already listens on 127.0.0.3:8080.
+      stranger.bind(new java.net.InetSocketAddress("127.0.0.3", 8080));
+      assertThat(network.allocate(java.util.List.of(8080))).isEqualTo("127.0.0.4");
+    }
+    var service = network.listenForService(java.util.List.of(8080));
+    assertThat(service.address()).isEqualTo("127.1.0.1");
+    assertThat(service.sockets()).singleElement().satisfies(s -> assertThat(s.isBound()).isTrue());
+    service.sockets().get(0).close();
   }
 }
