@@ -95,7 +95,9 @@ public final class KilnOperator implements AutoCloseable {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
                   // The mock API server (and some clusters' proxies) lack server-side apply: one
-                  // code path, JSON merge patches, in production and tests (DESIGN.md §2).
+                  // code path, merge patches, in production and tests (docs/design.md#workarounds).
+                  // https://github.com/fabric8io/kubernetes-client/issues/5337 tracks SSA in the
+                  // mock; switch to SSA once it and every supported cluster path accept it.
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false)
                   .withConcurrentReconciliationThreads(config.reconcileThreads())

@@ -10,8 +10,12 @@ import java.util.List;
  * The fabric8 CRD generator sorts {@code additionalPrinterColumns} by JSON path, which would make
  * {@code kubectl get tj} print AGE first and PHASE after ARTIFACT. The committed CRDs list them in
  * the order the Java type declares its {@link AdditionalPrinterColumn} annotations (Phase first,
- * Age last, as DESIGN.md and kubectl's conventions have it). This moves the generated YAML's column
- * entries into that order and leaves every other line as the generator wrote it.
+ * Age last, as docs/status.md#printer-columns and kubectl's conventions have it). This moves the
+ * generated YAML's column entries into that order and leaves every other line as the generator
+ * wrote it.
+ *
+ * <p>Upstream: https://github.com/fabric8io/kubernetes-client/issues/7454 (and the earlier #3974)
+ * asks the generator to keep the declared order; this class can go once it does.
  */
 final class PrinterColumnOrder {
   private static final String BLOCK = "  - additionalPrinterColumns:";

@@ -21,7 +21,9 @@ import java.util.Map;
  * The discovery documents ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<g>/<v>})
  * that kubectl needs before it will send a request: the mock API server does not serve them. They
  * list the kinds Kiln and the sandbox use, and Kiln's CRDs with their short names and categories,
- * so {@code kubectl get tj,ms} and {@code kubectl get kiln} work.
+ * so {@code kubectl get tj,ms} and {@code kubectl get kiln} work. Upstream:
+ * https://github.com/fabric8io/kubernetes-client/issues/6062; can go once the mock serves
+ * discovery.
  */
 final class ApiDiscovery {
   private static final List<String> VERBS =

@@ -28,8 +28,8 @@ import java.util.logging.Logger;
 
 /**
  * The sandbox's Kubernetes API: the fabric8 mock API server in CRUD mode on 127.0.0.1, with Kiln's
- * CRDs applied and discovery served so that kubectl works against it (DESIGN.md §2: apply with
- * {@code --validate=false}, get, delete; no watch, no server-side printer columns).
+ * CRDs applied and discovery served so that kubectl works against it (docs/design.md#known-limits:
+ * apply with {@code --validate=false}, get with the CRDs' printer columns, logs, delete; no watch).
  */
 public final class SandboxApiServer implements AutoCloseable {
   /** What {@code kubectl version} reports for the server. */

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The pod contract (shared/DESIGN.md §4) as read from the environment. */
+/** The pod contract (docs/pod-contract.md) as read from the environment. */
 public record TrainerConfig(
     Path dataDir,
     Path checkpointDir,

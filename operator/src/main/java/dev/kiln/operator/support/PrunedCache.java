@@ -21,6 +21,12 @@ import java.util.function.UnaryOperator;
  * most of the operator's heap). Event handlers get each new object in full (the previous one of an
  * update is the pruned copy); Kiln's writes to these children are JSON merge patches by name, which
  * a pruned copy does not change.
+ *
+ * <p>JOSDK had a prune hook for its caches
+ * (https://github.com/operator-framework/java-operator-sdk/pull/1630) and removed it again
+ * (https://github.com/operator-framework/java-operator-sdk/pull/1694), so this plugs into fabric8's
+ * item store; it can go if JOSDK offers a cache transform again
+ * (https://github.com/operator-framework/java-operator-sdk/issues/892).
  */
 public final class PrunedCache<T extends HasMetadata> extends BasicItemStore<T> {
   private final UnaryOperator<T> prune;

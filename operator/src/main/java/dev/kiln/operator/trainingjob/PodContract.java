@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The pod contract of DESIGN.md §4: the KILN_* environment and the paths every training image may
- * rely on. Kept in one place so the builder, the docs and the sandbox agree.
+ * The pod contract (docs/pod-contract.md): the KILN_* environment and the paths every training
+ * image may rely on. Kept in one place so the builder, the docs and the sandbox agree.
  */
 public final class PodContract {
   public static final String DATA_DIR = "/kiln/data";
