@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The labels and owner references every object Kiln creates carries (DESIGN.md §5). */
+/** The labels and owner references every object Kiln creates carries (docs/design.md). */
 public final class KilnLabels {
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";

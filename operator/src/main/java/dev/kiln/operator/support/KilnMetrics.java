@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Kiln's domain metrics (DESIGN.md §6). Labels are bounded: phase, reason and result take a handful
- * of values; no per-resource labels.
+ * Kiln's domain metrics (docs/design.md). Labels are bounded: phase, reason and result take a
+ * handful of values; no per-resource labels.
  */
 public class KilnMetrics {
   private final MeterRegistry registry;

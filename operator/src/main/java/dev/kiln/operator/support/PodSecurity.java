@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.List;
 
-/** Security contexts that meet the Pod Security Standard "restricted" (DESIGN.md §7). */
+/** Security contexts that meet the Pod Security Standard "restricted" (docs/design.md). */
 public final class PodSecurity {
   /** The UID/GID of Kiln's images; also the fsGroup, so volumes are writable by any of them. */
   public static final long KILN_UID = 65532L;

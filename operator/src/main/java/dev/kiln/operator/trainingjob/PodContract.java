@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The pod contract of DESIGN.md §4: the KILN_* environment and the paths every training image may
+ * The pod contract (docs/design.md): the KILN_* environment and the paths every training image may
  * rely on. Kept in one place so the builder, the docs and the sandbox agree.
  */
 public final class PodContract {

@@ -4,8 +4,8 @@ import dev.kiln.api.v1alpha1.Dataset;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.OperatorConfig;
-import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
+import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -110,20 +110,11 @@ public final class TrainingBatchJobBuilder {
       initContainers.add(TrainingContainersBuilder.prepare(tj, spec.getPrepare(), config));
     }
     PodSpecBuilder pod =
-        new PodSpecBuilder()
+        WorkloadPods.podSpec(spec)
             .withRestartPolicy("Never")
-            .withSecurityContext(PodSecurity.pod())
             .withInitContainers(initContainers)
             .withContainers(TrainingContainersBuilder.trainer(tj, config))
-            .withVolumes(volumes(tj))
-            .withServiceAccountName(spec.getServiceAccountName())
-            // The trainer needs no Kubernetes API access unless the user chose an account.
-            .withAutomountServiceAccountToken(spec.getServiceAccountName() != null ? null : false)
-            .withNodeSelector(spec.getNodeSelector())
-            .withTolerations(spec.getTolerations())
-            .withAffinity(spec.getAffinity())
-            .withPriorityClassName(spec.getPriorityClassName())
-            .withImagePullSecrets(spec.getImagePullSecrets());
+            .withVolumes(volumes(tj));
     if (PodContract.workers(tj) > 1) {
       pod.withSubdomain(TrainingJobNames.workersService(tj));
     }

@@ -8,8 +8,12 @@ import dev.kiln.operator.support.CreateIfMissing;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.JobAction;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
@@ -91,21 +95,13 @@ final class TrainingJobActions {
 
   private void suspend(Job job, boolean suspend) {
     // On the cached object: patching by name alone would GET the Job first.
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
+    jobs(job)
         .resource(job)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
   }
 
   private void delete(TrainingJob tj, Job job) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
+    jobs(job)
         .withName(job.getMetadata().getName())
         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete();
@@ -119,7 +115,11 @@ final class TrainingJobActions {
             + "; the status and the workspace stay");
   }
 
-  private boolean create(io.fabric8.kubernetes.api.model.HasMetadata desired) {
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs(Job job) {
+    return client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
+  }
+
+  private boolean create(HasMetadata desired) {
     return CreateIfMissing.create(client, desired).isPresent();
   }
 }
