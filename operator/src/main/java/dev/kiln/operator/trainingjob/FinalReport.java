@@ -6,16 +6,39 @@ import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * A trained run's final report: the trainer's termination message, and the artifact and progress it
- * gives the status. Pure.
+ * What a trained run reports at the end, from the trainer's termination message: the model artifact
+ * and the final metrics (merged into the known ones), with progress at 100%. Pure.
+ *
+ * @param problem why the termination message could not be used (for a Warning Event)
  */
-final class FinalReport {
-  private FinalReport() {}
+record FinalReport(
+    Progress progress, Map<String, String> metrics, Artifact artifact, Optional<String> problem) {
+
+  /**
+   * @param claim the workspace claim holding the model
+   * @param uploadedTo spec.output.uri once the upload copied the model there, else null
+   */
+  static FinalReport of(
+      List<Pod> pods,
+      String claim,
+      Progress progress,
+      Map<String, String> metrics,
+      String uploadedTo) {
+    TerminationMessage.Parsed parsed = read(pods);
+    TerminationMessage message = parsed.message();
+    return new FinalReport(
+        complete(progress),
+        message == null ? metrics : RunMetrics.merge(metrics, message.metrics()),
+        artifact(message, claim, uploadedTo),
+        Optional.ofNullable(parsed.problem()));
+  }
 
   /** The termination message of the trainer container that exited 0, if it left one. */
-  static TerminationMessage.Parsed read(List<Pod> pods) {
+  private static TerminationMessage.Parsed read(List<Pod> pods) {
     for (Pod pod : Pods.newestFirst(pods)) {
       for (var cs : Pods.containerStatuses(pod)) {
         var t = cs.getState() == null ? null : cs.getState().getTerminated();
@@ -29,11 +52,8 @@ final class FinalReport {
     return new TerminationMessage.Parsed(null, null);
   }
 
-  /**
-   * The model: in the workspace's model dir, or where the upload copied it ({@code uploadedTo} not
-   * null).
-   */
-  static Artifact artifact(TerminationMessage message, String claim, String uploadedTo) {
+  /** In the workspace's model dir, or where the upload copied it. */
+  private static Artifact artifact(TerminationMessage message, String claim, String uploadedTo) {
     String path = message == null ? null : message.artifactPath();
     String base = StorageUri.pvc(claim, "model").uri();
     Artifact artifact = new Artifact();
@@ -49,8 +69,7 @@ final class FinalReport {
     return artifact;
   }
 
-  /** The progress of a finished run: 100%, nothing left. */
-  static Progress complete(Progress progress) {
+  private static Progress complete(Progress progress) {
     Progress done = progress == null ? new Progress() : progress.toBuilder().build();
     done.setPercent(100);
     done.setEtaSeconds(0L);

@@ -119,11 +119,8 @@ public final class TrainingJobStatusCalculator {
       s.setProgress(live.progress());
       s.setMetrics(RunMetrics.merge(s.getMetrics(), live.metrics()));
     }
-    Attempts attempts =
-        o.job() == null
-            ? new Attempts(s.getAttempts(), s.getStartTime())
-            : Attempts.observe(o.job(), o.pods(), s);
     if (o.job() != null) {
+      Attempts attempts = Attempts.observe(o.job(), o.pods(), s);
       s.setJobName(o.job().getMetadata().getName());
       s.setAttempts(attempts.count());
       s.setStartTime(attempts.startTime());
@@ -135,7 +132,7 @@ public final class TrainingJobStatusCalculator {
             o.uploadJob(),
             o.pods(),
             o.now(),
-            attempts,
+            new Attempts(s.getAttempts(), s.getStartTime()),
             s.getCompletionTime(),
             defaultStartupDeadline);
     PhaseDecision decision = ActiveRun.decide(facts);
@@ -145,25 +142,22 @@ public final class TrainingJobStatusCalculator {
     return decision;
   }
 
-  /** Training completed: the final report's metrics and artifact, progress at 100%. */
+  /** Training completed: the final report's progress, metrics and artifact. */
   private static void report(
       Observed o, TrainingJobStatus s, PhaseDecision decision, List<String> warnings) {
     TrainingJobSpec spec = o.trainingJob().getSpec();
-    s.setProgress(FinalReport.complete(s.getProgress()));
-    TerminationMessage.Parsed parsed = FinalReport.read(o.pods());
-    if (parsed.problem() != null) {
-      warnings.add(parsed.problem());
-    }
-    TerminationMessage message = parsed.message();
-    if (message != null) {
-      s.setMetrics(RunMetrics.merge(s.getMetrics(), message.metrics()));
-    }
     boolean uploaded = spec.getOutput() != null && decision.phase() == TrainingJobPhase.Succeeded;
-    s.setArtifact(
-        FinalReport.artifact(
-            message,
+    FinalReport report =
+        FinalReport.of(
+            o.pods(),
             WorkspaceClaimBuilder.claimName(o.trainingJob()),
-            uploaded ? spec.getOutput().getUri() : null));
+            s.getProgress(),
+            s.getMetrics(),
+            uploaded ? spec.getOutput().getUri() : null);
+    s.setProgress(report.progress());
+    s.setMetrics(report.metrics());
+    s.setArtifact(report.artifact());
+    report.problem().ifPresent(warnings::add);
   }
 
   /** The decision into the status, then clean-up, conditions and when to look again. */
