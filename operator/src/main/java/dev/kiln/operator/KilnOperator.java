@@ -8,11 +8,13 @@ import dev.kiln.operator.support.HttpEndpoints;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.trainingjob.ReportTokens;
 import dev.kiln.operator.trainingjob.TrainingJobReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,27 +44,27 @@ public final class KilnOperator implements AutoCloseable {
           .setIntervalMultiplier(2)
           .setMaxInterval(10_000)
           .setMaxAttempts(-1);
+  private static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
-  private final Operator operator;
-  private final HttpEndpoints endpoints;
-  private final HttpEndpoints reports;
-  private final ProgressTracker progress;
-  private final PrometheusMeterRegistry registry;
-  private final AtomicBoolean closing;
-
-  private KilnOperator(
+  /** The running parts. */
+  private record Parts(
       Operator operator,
-      HttpEndpoints endpoints,
+      HttpEndpoints probes,
       HttpEndpoints reports,
       ProgressTracker progress,
       PrometheusMeterRegistry registry,
-      AtomicBoolean closing) {
-    this.closing = closing;
-    this.operator = operator;
-    this.endpoints = endpoints;
-    this.reports = reports;
-    this.progress = progress;
-    this.registry = registry;
+      AtomicBoolean closing) {}
+
+  /** Opens a server; may fail with the port in use. */
+  @FunctionalInterface
+  private interface Listener {
+    HttpEndpoints listen() throws IOException;
+  }
+
+  private final Parts parts;
+
+  private KilnOperator(Parts parts) {
+    this.parts = parts;
   }
 
   /** Runs the operator until SIGTERM, then stops it gracefully. */
@@ -89,23 +91,7 @@ public final class KilnOperator implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     KilnMetrics metrics = new KilnMetrics(registry);
     EventRecorder events = new EventRecorder(client, clock, config.identity());
-    Operator operator =
-        new Operator(
-            o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  // The mock API server (and some clusters' proxies) lack server-side apply: one
-                  // code path, merge patches, in production and tests (docs/design.md#workarounds).
-                  // https://github.com/fabric8io/kubernetes-client/issues/5337 tracks SSA in the
-                  // mock; switch to SSA once it and every supported cluster path accept it.
-                  .withSSABasedCreateUpdateMatchForDependentResources(false)
-                  .withUseSSAToPatchPrimaryResource(false)
-                  .withConcurrentReconciliationThreads(config.reconcileThreads())
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-              if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(config, closing));
-              }
-            });
+    Operator operator = operator(client, config, registry, closing);
     ReportTokens tokens = new ReportTokens(reportKey(config));
     ProgressTracker progress =
         new ProgressTracker(
@@ -115,55 +101,33 @@ public final class KilnOperator implements AutoCloseable {
             10.0 * config.reportRatePerSecond());
     TrainingJobReconciler trainingJobs =
         new TrainingJobReconciler(client, config, tokens, events, metrics, progress, clock);
-    operator.register(
-        trainingJobs,
-        o -> {
-          // Transient API errors are retried forever, with backoff capped at 10 s, so a run is
-          // never stranded after an outage; a periodic re-check catches anything missed.
-          o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
-          if (!config.watchesAllNamespaces()) {
-            o.settingNamespaces(config.watchNamespaces());
-          }
-        });
-    operator.register(
-        new ModelServerReconciler(client, config, events, metrics, clock),
-        o -> {
-          o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
-          if (!config.watchesAllNamespaces()) {
-            o.settingNamespaces(config.watchNamespaces());
-          }
-        });
-    HttpEndpoints endpoints;
+    register(operator, trainingJobs, config);
+    register(operator, new ModelServerReconciler(client, config, events, metrics, clock), config);
+    HttpEndpoints probes =
+        listen(
+            "KILN_HTTP_PORT",
+            config.httpPort(),
+            () ->
+                HttpEndpoints.probes(
+                    config.httpPort(),
+                    () ->
+                        operator.getRuntimeInfo().isStarted()
+                            && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+                    registry));
+    ReportEndpoint endpoint =
+        new ReportEndpoint(
+            tokens, trainingJobs::find, trainingJobs::isServing, progress, registry, clock);
     HttpEndpoints reports;
     try {
-      endpoints =
-          HttpEndpoints.probes(
-              config.httpPort(),
-              () ->
-                  operator.getRuntimeInfo().isStarted()
-                      && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
-              registry);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on KILN_HTTP_PORT=" + config.httpPort(), e);
-    }
-    try {
       reports =
-          new HttpEndpoints(
+          listen(
+              "KILN_REPORT_PORT",
               config.reportPort(),
-              4,
-              "kiln-report",
-              Map.of(
-                  "/",
-                  new ReportEndpoint(
-                      tokens,
-                      trainingJobs::find,
-                      trainingJobs::isServing,
-                      progress,
-                      registry,
-                      clock)));
-    } catch (IOException e) {
-      endpoints.close();
-      throw new UncheckedIOException("cannot listen on KILN_REPORT_PORT=" + config.reportPort(), e);
+              () ->
+                  new HttpEndpoints(config.reportPort(), 4, "kiln-report", Map.of("/", endpoint)));
+    } catch (UncheckedIOException e) {
+      probes.close();
+      throw e;
     }
     operator.start();
     log.info(
@@ -171,8 +135,56 @@ public final class KilnOperator implements AutoCloseable {
         OperatorConfig.VERSION,
         config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
-        endpoints.port());
-    return new KilnOperator(operator, endpoints, reports, progress, registry, closing);
+        probes.port());
+    return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
+  }
+
+  private static Operator operator(
+      KubernetesClient client,
+      OperatorConfig config,
+      PrometheusMeterRegistry registry,
+      AtomicBoolean closing) {
+    return new Operator(
+        o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              // The mock API server (and some clusters' proxies) lack server-side apply: one
+              // code path, JSON merge patches, in production and tests. This can go once the
+              // mock server applies SSA patches:
+              // https://github.com/fabric8io/kubernetes-client/issues/5337
+              .withSSABasedCreateUpdateMatchForDependentResources(false)
+              .withUseSSAToPatchPrimaryResource(false)
+              .withConcurrentReconciliationThreads(config.reconcileThreads())
+              .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+          if (config.leaderElection()) {
+            o.withLeaderElectionConfiguration(leaderElection(config, closing));
+          }
+        });
+  }
+
+  /**
+   * Registers a controller the way all of Kiln's run: transient API errors are retried forever,
+   * with backoff capped at 10 s, so nothing is stranded after an outage; a periodic re-check
+   * catches anything missed; only the watched namespaces.
+   */
+  static <P extends HasMetadata> void register(
+      Operator operator, Reconciler<P> reconciler, OperatorConfig config) {
+    operator.register(
+        reconciler,
+        o -> {
+          o.withRetry(RETRY).withReconciliationMaxInterval(MAX_INTERVAL);
+          if (!config.watchesAllNamespaces()) {
+            o.settingNamespaces(config.watchNamespaces());
+          }
+        });
+  }
+
+  private static HttpEndpoints listen(String variable, int port, Listener listener) {
+    try {
+      return listener.listen();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + variable + "=" + port, e);
+    }
   }
 
   /**
@@ -221,23 +233,23 @@ public final class KilnOperator implements AutoCloseable {
   }
 
   public int httpPort() {
-    return endpoints.port();
+    return parts.probes().port();
   }
 
   public int reportPort() {
-    return reports.port();
+    return parts.reports().port();
   }
 
   public PrometheusMeterRegistry registry() {
-    return registry;
+    return parts.registry();
   }
 
   @Override
   public void close() {
-    closing.set(true);
-    reports.close();
-    operator.stop();
-    progress.close();
-    endpoints.close();
+    parts.closing().set(true);
+    parts.reports().close();
+    parts.operator().stop();
+    parts.progress().close();
+    parts.probes().close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.operator.modelserver;
 
+import dev.kiln.api.v1alpha1.StorageUri;
 import java.util.Optional;
 
 /**
@@ -16,12 +17,9 @@ public record ModelLocation(String uri, Optional<String> claim, String path, boo
 
   /** Parses a model URI; anything that is not {@code pvc://} is fetched by the loader. */
   public static ModelLocation of(String uri) {
-    if (uri != null && uri.startsWith(PVC_SCHEME)) {
-      String rest = uri.substring(PVC_SCHEME.length());
-      int slash = rest.indexOf('/');
-      String claim = slash < 0 ? rest : rest.substring(0, slash);
-      String path = slash < 0 ? "" : strip(rest.substring(slash + 1));
-      return new ModelLocation(uri, Optional.of(claim), path, uri.endsWith("/"));
+    StorageUri parsed = StorageUri.parse(uri);
+    if (parsed.isPvc()) {
+      return new ModelLocation(uri, parsed.claim(), parsed.trimmedPath(), uri.endsWith("/"));
     }
     return new ModelLocation(uri, Optional.empty(), "", false);
   }
@@ -52,16 +50,5 @@ public record ModelLocation(String uri, Optional<String> claim, String path, boo
     return dot > 0
         && dot < segment.length() - 1
         && segment.substring(dot + 1).matches("[A-Za-z0-9]+");
-  }
-
-  private static String strip(String path) {
-    String p = path;
-    while (p.startsWith("/")) {
-      p = p.substring(1);
-    }
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
   }
 }

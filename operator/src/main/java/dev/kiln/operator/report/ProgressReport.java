@@ -44,13 +44,7 @@ public record ProgressReport(
     if (root == null || !root.isObject()) {
       throw new InvalidReport("body must be a JSON object");
     }
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (!FIELDS.contains(field)) {
-        throw new InvalidReport(
-            "unknown field " + field + "; allowed: epoch, totalEpochs, step, totalSteps, metrics");
-      }
-    }
+    knownFieldsOnly(root);
     Long epoch = count(root, "epoch");
     Long totalEpochs = count(root, "totalEpochs");
     Long step = count(root, "step");
@@ -62,6 +56,16 @@ public record ProgressReport(
       throw new InvalidReport("step " + step + " is greater than totalSteps " + totalSteps);
     }
     return new ProgressReport(epoch, totalEpochs, step, totalSteps, metrics(root.get("metrics")));
+  }
+
+  private static void knownFieldsOnly(JsonNode root) throws InvalidReport {
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!FIELDS.contains(field)) {
+        throw new InvalidReport(
+            "unknown field " + field + "; allowed: epoch, totalEpochs, step, totalSteps, metrics");
+      }
+    }
   }
 
   private static Long count(JsonNode root, String field) throws InvalidReport {

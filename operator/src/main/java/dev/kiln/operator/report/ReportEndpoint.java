@@ -81,64 +81,104 @@ public final class ReportEndpoint implements HttpHandler {
 
   private record Result(int code, String metric, String message) {}
 
+  /** A report turned away: the answer to send. Cheap (no stack trace). */
+  private static final class Rejected extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient Result result;
+
+    Rejected(int code, String metric, String message) {
+      super(message, null, false, false);
+      this.result = new Result(code, metric, message);
+    }
+  }
+
+  /** The checks in order: route, token, body, then the job's state and the report itself. */
   private Result process(HttpExchange ex) throws IOException {
+    try {
+      ResourceID id = route(ex);
+      TrainingJob tj = authorize(ex, id);
+      byte[] body = readBody(ex);
+      accept(id, tj, body);
+      return new Result(202, "accepted", null);
+    } catch (Rejected r) {
+      return r.result;
+    }
+  }
+
+  private static ResourceID route(HttpExchange ex) throws Rejected {
     if (!"POST".equals(ex.getRequestMethod())) {
-      return new Result(405, "method_not_allowed", "use POST");
+      throw new Rejected(405, "method_not_allowed", "use POST");
     }
     Matcher m = PATH.matcher(ex.getRequestURI().getPath());
     if (!m.matches()) {
-      return new Result(
+      throw new Rejected(
           404,
           "not_found",
           "no such endpoint; POST /v1/namespaces/<ns>/trainingjobs/<name>/report");
     }
+    return new ResourceID(m.group(2), m.group(1));
+  }
+
+  /** The TrainingJob the bearer token was issued for, if it is the one in the path. */
+  private TrainingJob authorize(HttpExchange ex, ResourceID id) throws Rejected {
     String header = ex.getRequestHeaders().getFirst("Authorization");
     if (header == null || !header.startsWith("Bearer ") || header.length() <= 7) {
-      return new Result(
+      throw new Rejected(
           401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
     }
-    Optional<ReportTokens.Identity> identity = tokens.verify(header.substring(7).trim());
-    if (identity.isEmpty()) {
-      return new Result(401, "unauthorized", "invalid token");
-    }
+    ReportTokens.Identity owner =
+        tokens
+            .verify(header.substring(7).trim())
+            .orElseThrow(() -> new Rejected(401, "unauthorized", "invalid token"));
     if (!serving.getAsBoolean()) {
-      return new Result(503, "unavailable", "this replica is not the leader yet; retry");
+      throw new Rejected(503, "unavailable", "this replica is not the leader yet; retry");
     }
-    ResourceID id = new ResourceID(m.group(2), m.group(1));
-    Optional<TrainingJob> job = lookup.apply(id);
-    if (job.isEmpty()) {
-      return new Result(
-          404, "not_found", "TrainingJob " + m.group(1) + "/" + m.group(2) + " not found");
-    }
-    TrainingJob tj = job.get();
-    ReportTokens.Identity owner = identity.get();
-    if (!owner.namespace().equals(m.group(1))
-        || !owner.name().equals(m.group(2))
+    String namespace = id.getNamespace().orElseThrow();
+    TrainingJob tj =
+        lookup
+            .apply(id)
+            .orElseThrow(
+                () ->
+                    new Rejected(
+                        404,
+                        "not_found",
+                        "TrainingJob " + namespace + "/" + id.getName() + " not found"));
+    if (!owner.namespace().equals(namespace)
+        || !owner.name().equals(id.getName())
         || !owner.uid().equals(tj.getMetadata().getUid())) {
-      return new Result(403, "forbidden", "this token was issued for another TrainingJob");
+      throw new Rejected(403, "forbidden", "this token was issued for another TrainingJob");
     }
+    return tj;
+  }
+
+  private static byte[] readBody(HttpExchange ex) throws IOException, Rejected {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && parseLong(length) > MAX_BODY_BYTES) {
-      return new Result(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
-    }
-    byte[] body = readAtMost(ex.getRequestBody(), MAX_BODY_BYTES);
+    byte[] body =
+        length != null && parseLong(length) > MAX_BODY_BYTES
+            ? null
+            : readAtMost(ex.getRequestBody(), MAX_BODY_BYTES);
     if (body == null) {
-      return new Result(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+      throw new Rejected(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
     }
+    return body;
+  }
+
+  /** Rate limit, a finished job, a malformed report; else the report is recorded. */
+  private void accept(ResourceID id, TrainingJob tj, byte[] body) throws Rejected {
     String uid = tj.getMetadata().getUid();
     if (!tracker.allow(id, uid)) {
-      return new Result(429, "rate_limited", "too many reports for this job; retry after 1s");
+      throw new Rejected(429, "rate_limited", "too many reports for this job; retry after 1s");
     }
     if (tj.getStatus() != null
         && tj.getStatus().getPhase() != null
         && tj.getStatus().getPhase().isFinished()) {
-      return new Result(409, "finished", "the TrainingJob has finished; reports are closed");
+      throw new Rejected(409, "finished", "the TrainingJob has finished; reports are closed");
     }
     ProgressReport report;
     try {
       report = ProgressReport.parse(new String(body, StandardCharsets.UTF_8));
     } catch (ProgressReport.InvalidReport e) {
-      return new Result(400, "bad_request", e.getMessage());
+      throw new Rejected(400, "bad_request", e.getMessage());
     }
     if (tracker.record(id, uid, report)) {
       Instant created = Times.parse(tj.getMetadata().getCreationTimestamp());
@@ -150,7 +190,6 @@ public final class ReportEndpoint implements HttpHandler {
             .record(Duration.between(created, clock.instant()));
       }
     }
-    return new Result(202, "accepted", null);
   }
 
   private void count(String result) {

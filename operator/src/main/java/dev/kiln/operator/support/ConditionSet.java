@@ -74,6 +74,13 @@ public final class ConditionSet {
     return result;
   }
 
+  /** One condition of a list by type, for callers that only look (null list: none). */
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
   /** Reads one condition's status from a list, for callers that only look. */
   public static boolean isTrue(List<Condition> conditions, String type) {
     return conditions != null

@@ -29,12 +29,7 @@ public final class PodFailures {
                           && "Unschedulable".equals(c.getReason()))
               .findFirst();
       if (unschedulable.isPresent()) {
-        return Optional.of(
-            Failure.builder()
-                .reason("Unschedulable")
-                .message(Pods.bound(unschedulable.get().getMessage()))
-                .pod(pod.getMetadata().getName())
-                .build());
+        return Optional.of(ofPod(pod, "Unschedulable", unschedulable.get().getMessage()).build());
       }
       for (ContainerStatus cs : Pods.containerStatuses(pod)) {
         Optional<Failure> stuck = Pods.cannotStart(pod, cs);
@@ -50,12 +45,7 @@ public final class PodFailures {
   public static Optional<Failure> lastPodFailure(List<Pod> pods) {
     for (Pod pod : Pods.newestFirst(pods)) {
       if (pod.getStatus() != null && "Evicted".equals(pod.getStatus().getReason())) {
-        return Optional.of(
-            Failure.builder()
-                .reason("Evicted")
-                .message(Pods.bound(pod.getStatus().getMessage()))
-                .pod(pod.getMetadata().getName())
-                .build());
+        return Optional.of(ofPod(pod, "Evicted", pod.getStatus().getMessage()).build());
       }
       for (ContainerStatus cs : Pods.containerStatuses(pod)) {
         ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
@@ -67,10 +57,7 @@ public final class PodFailures {
                   : TerminationMessage.errorLine(t.getMessage())
                       .orElse("container " + cs.getName() + " exited with code " + t.getExitCode());
           return Optional.of(
-              Failure.builder()
-                  .reason(oom ? "OOMKilled" : "Error")
-                  .message(Pods.bound(message))
-                  .pod(pod.getMetadata().getName())
+              ofPod(pod, oom ? "OOMKilled" : "Error", message)
                   .container(cs.getName())
                   .exitCode(t.getExitCode())
                   .build());
@@ -121,5 +108,12 @@ public final class PodFailures {
                     && cs.getState() != null
                     && (cs.getState().getRunning() != null
                         || (!runningOnly && cs.getState().getTerminated() != null)));
+  }
+
+  private static Failure.FailureBuilder ofPod(Pod pod, String reason, String message) {
+    return Failure.builder()
+        .reason(reason)
+        .message(Pods.bound(message))
+        .pod(pod.getMetadata().getName());
   }
 }

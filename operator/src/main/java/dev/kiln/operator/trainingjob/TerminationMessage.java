@@ -20,46 +20,71 @@ public record TerminationMessage(
   public static final int MAX_BYTES = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** What makes a termination message unusable; the message says what. Cheap. */
+  private static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** Parses a termination message; a message naming what is wrong if it cannot. */
   public static Parsed parse(String message) {
     if (message == null || message.isBlank()) {
       return new Parsed(null, null);
     }
+    try {
+      JsonNode root = object(message);
+      Map<String, String> metrics = metrics(root.path("metrics"));
+      return new Parsed(withArtifact(metrics, root.path("artifact")), null);
+    } catch (Malformed e) {
+      return new Parsed(null, e.getMessage());
+    }
+  }
+
+  private static JsonNode object(String message) throws Malformed {
     if (message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES) {
-      return new Parsed(null, "termination message is larger than " + MAX_BYTES + " bytes");
+      throw new Malformed("termination message is larger than " + MAX_BYTES + " bytes");
     }
     JsonNode root;
     try {
       root = JSON.readTree(message);
     } catch (Exception e) {
-      return new Parsed(null, "termination message is not JSON: " + Pods.bound(firstLine(message)));
+      throw new Malformed("termination message is not JSON: " + Pods.bound(firstLine(message)));
     }
     if (root == null || !root.isObject()) {
-      return new Parsed(null, "termination message is not a JSON object");
+      throw new Malformed("termination message is not a JSON object");
     }
+    return root;
+  }
+
+  /** Numbers only; at most MAX_METRICS, names of at most 63 characters (others are dropped). */
+  private static Map<String, String> metrics(JsonNode m) throws Malformed {
     Map<String, String> metrics = new LinkedHashMap<>();
-    JsonNode m = root.path("metrics");
     if (!m.isMissingNode() && !m.isObject()) {
-      return new Parsed(null, "termination message: metrics must be an object of numbers");
+      throw new Malformed("termination message: metrics must be an object of numbers");
     }
     for (var it = m.fields(); it.hasNext(); ) {
       var e = it.next();
       if (!e.getValue().isNumber()) {
-        return new Parsed(null, "termination message: metric " + e.getKey() + " is not a number");
+        throw new Malformed("termination message: metric " + e.getKey() + " is not a number");
       }
       if (metrics.size() < MAX_METRICS && e.getKey().length() <= 63) {
         metrics.put(e.getKey(), decimal(e.getValue()));
       }
     }
-    JsonNode a = root.path("artifact");
+    return metrics;
+  }
+
+  private static TerminationMessage withArtifact(Map<String, String> metrics, JsonNode a)
+      throws Malformed {
     String path = text(a, "path");
     if (path != null && (path.startsWith("/") || path.contains(".."))) {
-      return new Parsed(
-          null, "termination message: artifact.path must be relative to the model dir");
+      throw new Malformed("termination message: artifact.path must be relative to the model dir");
     }
     Long size = a.path("sizeBytes").isIntegralNumber() ? a.path("sizeBytes").asLong() : null;
-    return new Parsed(
-        new TerminationMessage(metrics, path, text(a, "sha256"), text(a, "format"), size), null);
+    return new TerminationMessage(metrics, path, text(a, "sha256"), text(a, "format"), size);
   }
 
   /**

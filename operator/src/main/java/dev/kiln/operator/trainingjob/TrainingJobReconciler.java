@@ -1,6 +1,5 @@
 package dev.kiln.operator.trainingjob;
 
-import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
@@ -10,64 +9,55 @@ import dev.kiln.operator.report.ProgressTracker;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.OwnerLabel;
 import dev.kiln.operator.support.PrunedCache;
-import dev.kiln.operator.support.Times;
+import dev.kiln.operator.support.ResourceMdc;
+import dev.kiln.operator.support.StatusWriter;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Observed;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Outcome;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Turns a TrainingJob into its workspace, report-token Secret, run ConfigMap, Job (and, for several
- * workers, a headless Service), and writes what it observes back into the status. The desired state
- * and the status come from pure classes; this class only wires them to the API.
+ * workers, a headless Service), and writes what it observes back into the status. Wiring only:
+ * observe (caches), validate, act ({@link TrainingJobActions}), record (the status from {@link
+ * TrainingJobStatusCalculator}, Events from {@link TrainingJobAnnouncer}).
  *
- * <p>Children are create-only with deterministic names: a restarted operator finds them in its
- * informer caches and never creates a second Job. Reads come from the caches; the only API calls
- * are creates, the status patch, and Job actions (suspend, resume, delete).
+ * <p>Hand-written and create-only rather than JOSDK dependents: the children are never updated (a
+ * Job's pod template is immutable, and a run must not restart because the spec changed), and what
+ * happens to the Job (suspend, resume, the upload Job, delete after the TTL) is a state machine
+ * decided by the status calculation, which reads more plainly as one decision than as activation
+ * conditions spread over dependents. Names are deterministic: a restarted operator finds the
+ * children in its informer caches and never creates a second Job. Reads come from the caches; the
+ * only API calls are creates, the status write, and the Job actions.
  */
 @ControllerConfiguration(name = "trainingjob")
 public class TrainingJobReconciler implements Reconciler<TrainingJob> {
-  private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
   private static final int HTTP_UNPROCESSABLE = 422;
 
-  private final KubernetesClient client;
-  private final OperatorConfig config;
-  private final ReportTokens tokens;
-  private final TrainerJobBuilder jobBuilder;
-  private final UploadJobBuilder uploadBuilder;
+  private final TrainingJobActions actions;
+  private final TrainingJobAnnouncer announcer;
   private final TrainingJobStatusCalculator calculator;
-  private final EventRecorder events;
   private final KilnMetrics metrics;
   private final ProgressTracker progress;
   private final Clock clock;
@@ -81,13 +71,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       KilnMetrics metrics,
       ProgressTracker progress,
       Clock clock) {
-    this.client = client;
-    this.config = config;
-    this.tokens = tokens;
-    this.jobBuilder = new TrainerJobBuilder(config);
-    this.uploadBuilder = new UploadJobBuilder(config);
+    this.actions = new TrainingJobActions(client, config, tokens, events);
+    this.announcer = new TrainingJobAnnouncer(events, metrics);
     this.calculator = new TrainingJobStatusCalculator(config.defaultStartupDeadline());
-    this.events = events;
     this.metrics = metrics;
     this.progress = progress;
     this.clock = clock;
@@ -97,10 +83,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   public List<EventSource<?, TrainingJob>> prepareEventSources(
       EventSourceContext<TrainingJob> context) {
     // Informers see only Kiln's own children (label selector), not every Job and Pod.
+    String selector = OwnerLabel.selector(KilnLabels.TRAINING_JOB);
     var jobs =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, TrainingJob.class)
-                .withLabelSelector(KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.TRAINING_JOB)
+                .withLabelSelector(selector)
                 .withItemStore(new PrunedCache<>(PrunedCache::job))
                 .build(),
             context);
@@ -108,14 +95,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     var pods =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
-                .withLabelSelector(KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.TRAINING_JOB)
+                .withLabelSelector(selector)
                 .withItemStore(new PrunedCache<>(PrunedCache::pod))
-                .withSecondaryToPrimaryMapper(
-                    pod ->
-                        Set.of(
-                            new ResourceID(
-                                pod.getMetadata().getLabels().get(KilnLabels.TRAINING_JOB),
-                                pod.getMetadata().getNamespace())))
+                .withSecondaryToPrimaryMapper(OwnerLabel.<Pod>mapper(KilnLabels.TRAINING_JOB))
                 .build(),
             context);
     // Progress reports arrive outside Kubernetes: the tracker asks for a reconcile through this.
@@ -139,198 +121,74 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
   @Override
   public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
-    try (var ignored = MDC.putCloseable("resource", key(tj))) {
-      List<String> problems = TrainingJobSpecValidator.problems(tj);
+    try (var ignored = ResourceMdc.put(tj)) {
       TrainingJobStatus previous = tj.getStatus();
-      TrainingJobPhase before = previous == null ? null : previous.getPhase();
-      Job job =
-          context.getSecondaryResources(Job.class).stream()
-              .filter(j -> TrainingJobNames.job(tj).equals(j.getMetadata().getName()))
-              .findFirst()
-              .orElse(null);
-      boolean jobSeen = job != null;
-      boolean justCreated = false;
-      if (job == null && problems.isEmpty() && (before == null || !before.isFinished())) {
-        justCreated = true;
+      Job job = child(context, TrainingJobNames.job(tj));
+      List<String> problems = TrainingJobSpecValidator.problems(tj);
+      boolean creating = job == null && problems.isEmpty() && !isFinished(previous);
+      if (creating) {
         try {
-          job = createChildren(tj);
+          job = actions.createChildren(tj);
         } catch (KubernetesClientException e) {
-          if (e.getCode() != HTTP_UNPROCESSABLE) {
-            throw e; // transient: JOSDK retries with backoff
-          }
-          // The API server refused what the spec asks for: say so once instead of retrying.
-          problems = List.of("the API server rejected a child object: " + e.getMessage());
+          problems = refused(e);
         }
       }
-      List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-      Job upload =
-          context.getSecondaryResources(Job.class).stream()
-              .filter(j -> TrainingJobNames.upload(tj).equals(j.getMetadata().getName()))
-              .findFirst()
-              .orElse(null);
       Instant now = clock.instant();
-      ResourceID id = ResourceID.fromResource(tj);
-      LiveProgress live = progress.progress(id, tj.getMetadata().getUid()).orElse(null);
-      Outcome outcome =
-          calculator.calculate(new Observed(tj, problems, job, pods, now, live, upload));
+      Outcome outcome = calculator.calculate(observe(tj, context, problems, job, now));
       TrainingJobStatus status = outcome.status();
-
       if (job != null) {
-        act(tj, job, outcome.jobAction());
-        updateAttempt(tj, previous, status);
+        actions.apply(tj, job, outcome.jobAction());
+        actions.updateAttempt(tj, previous, status);
       }
-      announce(tj, before, status, now);
-      outcome.warnings().forEach(w -> events.warning(tj, "TerminationMessageInvalid", w));
-
-      if (!Objects.equals(previous, status)) {
-        // A full replace of /status under optimistic locking, cached for the next reconcile:
-        // exact (fields can disappear, lists are replaced), and a conflict is re-read and
-        // retried by JOSDK. The mock API server merges lists in merge patches, a real one
-        // replaces them; a PUT behaves the same on both.
-        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-            tj,
-            context,
-            fresh -> {
-              fresh.setStatus(status);
-              return fresh;
-            });
+      announcer.announce(tj, phase(previous), status, outcome.warnings(), now);
+      StatusWriter.writeIfChanged(tj, previous, status, context);
+      if (isFinished(status)) {
+        progress.forget(ResourceID.fromResource(tj)); // the final state is written
       }
-      if (status.getPhase() != null && status.getPhase().isFinished()) {
-        progress.forget(id); // the final state is written; later reports are refused
-      }
-      UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
-      outcome.recheckAfter().ifPresent(control::rescheduleAfter);
-      if (justCreated && !jobSeen) {
-        // The Job's informer event triggers the next reconcile; this is the safety net if the
-        // create was answered "already exists" for a Job the cache has not seen yet.
-        control.rescheduleAfter(Duration.ofSeconds(5));
-      }
-      return control;
+      return control(outcome, creating);
     }
   }
 
-  /** Creates whatever of the run's children is missing; returns the Job as created. */
-  private Job createChildren(TrainingJob tj) {
-    TrainingJobChildren.workspaceClaim(tj, config.defaultWorkspaceSize()).ifPresent(this::create);
-    create(TrainingJobChildren.reportSecret(tj, tokens.tokenFor(tj)));
-    create(TrainingJobChildren.runConfig(tj, 1));
-    TrainingJobChildren.workersService(tj).ifPresent(this::create);
-    Job job = jobBuilder.build(tj);
-    if (create(job)) {
-      events.normal(
-          tj,
-          "JobCreated",
-          "Created Job "
-              + job.getMetadata().getName()
-              + " ("
-              + PodContract.workers(tj)
-              + " worker(s), image "
-              + tj.getSpec().getImage()
-              + ")");
-    }
-    return job;
+  private Observed observe(
+      TrainingJob tj, Context<TrainingJob> context, List<String> problems, Job job, Instant now) {
+    LiveProgress live =
+        progress.progress(ResourceID.fromResource(tj), tj.getMetadata().getUid()).orElse(null);
+    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+    Job upload = child(context, TrainingJobNames.upload(tj));
+    return new Observed(tj, problems, job, pods, now, live, upload);
   }
 
-  /** Creates an object; one that already exists (a restart, a lagging cache) is fine. */
-  private boolean create(HasMetadata desired) {
-    try {
-      client.resource(desired).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
+  /** The API server refused what the spec asks for: say so once instead of retrying. */
+  private static List<String> refused(KubernetesClientException e) {
+    if (e.getCode() != HTTP_UNPROCESSABLE) {
+      throw e; // transient: JOSDK retries with backoff
     }
+    return List.of("the API server rejected a child object: " + e.getMessage());
   }
 
-  private void act(TrainingJob tj, Job job, TrainingJobStatusCalculator.JobAction action) {
-    var jobs = client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
-    switch (action) {
-      case SUSPEND, RESUME -> {
-        boolean suspend = action == TrainingJobStatusCalculator.JobAction.SUSPEND;
-        // On the cached object: patching by name alone would GET the Job first.
-        jobs.resource(job)
-            .patch(
-                PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
-      }
-      case DELETE -> {
-        jobs.withName(job.getMetadata().getName())
-            .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-            .delete();
-        events.normal(
-            tj,
-            "JobDeleted",
-            "Deleted Job "
-                + job.getMetadata().getName()
-                + " and its pods after ttlSecondsAfterFinished="
-                + tj.getSpec().getTtlSecondsAfterFinished()
-                + "; the status and the workspace stay");
-      }
-      case CREATE_UPLOAD -> {
-        Job up = uploadBuilder.build(tj);
-        if (create(up)) {
-          events.normal(
-              tj, "UploadStarted", "Copying the model to " + tj.getSpec().getOutput().getUri());
-        }
-      }
-      case NONE -> {}
+  private static UpdateControl<TrainingJob> control(Outcome outcome, boolean created) {
+    UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
+    outcome.recheckAfter().ifPresent(control::rescheduleAfter);
+    if (created) {
+      // The Job's informer event triggers the next reconcile; this is the safety net if the
+      // create was answered "already exists" for a Job the cache has not seen yet.
+      control.rescheduleAfter(Duration.ofSeconds(5));
     }
+    return control;
   }
 
-  /** KILN_ATTEMPT: the next pod reads the attempt number from the run ConfigMap at start. */
-  private void updateAttempt(TrainingJob tj, TrainingJobStatus previous, TrainingJobStatus now) {
-    Integer before = previous == null ? null : previous.getAttempts();
-    if (now.getAttempts() != null && !now.getAttempts().equals(before) && now.getAttempts() > 1) {
-      client
-          .configMaps()
-          .inNamespace(tj.getMetadata().getNamespace())
-          .resource(TrainingJobChildren.runConfig(tj, now.getAttempts()))
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              "{\"data\":{\"attempt\":\"" + now.getAttempts() + "\"}}");
-    }
+  private static Job child(Context<TrainingJob> context, String name) {
+    return context.getSecondaryResources(Job.class).stream()
+        .filter(j -> name.equals(j.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
   }
 
-  /** One Event, one log line and the metrics for each phase transition. */
-  private void announce(
-      TrainingJob tj, TrainingJobPhase before, TrainingJobStatus status, Instant now) {
-    TrainingJobPhase after = status.getPhase();
-    if (after == before || after == null) {
-      return;
-    }
-    switch (after) {
-      case Running -> events.normal(tj, "Running", "Training started");
-      case Succeeded ->
-          events.normal(
-              tj,
-              "Succeeded",
-              "Training succeeded"
-                  + (status.getArtifact() != null
-                      ? "; model at " + status.getArtifact().getUri()
-                      : ""));
-      case Failed -> {
-        Failure f = status.getFailure();
-        events.warning(tj, f.getReason(), f.getMessage());
-        metrics.trainingJobFailed(f.getReason());
-      }
-      case Suspended -> events.normal(tj, "Suspended", "The run is suspended (spec.suspend)");
-      case Queued -> events.normal(tj, "Queued", "Waiting for Kueue to admit the Job");
-      case Pending -> {
-        if (before == TrainingJobPhase.Suspended || before == TrainingJobPhase.Queued) {
-          events.normal(tj, "Resumed", "The run is resuming");
-        }
-      }
-    }
-    if (after.isFinished()) {
-      Instant created = Times.parse(tj.getMetadata().getCreationTimestamp());
-      metrics.trainingJobFinished(
-          after, created == null ? Duration.ZERO : Duration.between(created, now));
-    }
-    log.info("phase {} -> {}", before, after);
+  private static TrainingJobPhase phase(TrainingJobStatus status) {
+    return status == null ? null : status.getPhase();
   }
 
-  private static String key(TrainingJob tj) {
-    return tj.getMetadata().getNamespace() + "/" + tj.getMetadata().getName();
+  private static boolean isFinished(TrainingJobStatus status) {
+    return phase(status) != null && phase(status).isFinished();
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.operator.trainingjob;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.Workspace;
+import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
@@ -35,16 +36,13 @@ public final class TrainingJobSpecValidator {
       return problems;
     }
     checkHyperparameterNames(spec, problems);
-    if (spec.getEnv() != null) {
-      spec.getEnv().stream()
-          .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
-          .forEach(
-              e ->
-                  problems.add(
-                      "spec.env: "
-                          + e.getName()
-                          + " is reserved for the pod contract (names starting with KILN_)"));
-    }
+    WorkloadPods.reservedEnvNames(spec.getEnv())
+        .forEach(
+            reserved ->
+                problems.add(
+                    "spec.env: "
+                        + reserved
+                        + " is reserved for the pod contract (names starting with KILN_)"));
     checkResources("spec.resources", spec.getResources(), problems);
     Workspace ws = spec.getWorkspace();
     if (ws != null && (ws.getSize() == null) == (ws.getExistingClaim() == null)) {

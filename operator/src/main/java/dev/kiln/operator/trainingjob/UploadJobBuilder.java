@@ -1,16 +1,18 @@
 package dev.kiln.operator.trainingjob;
 
+import static dev.kiln.operator.support.Volumes.mount;
+
 import dev.kiln.api.v1alpha1.Output;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.OperatorConfig;
-import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.support.LoaderSettings;
 import dev.kiln.operator.support.PodSecurity;
+import dev.kiln.operator.support.Volumes;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
@@ -25,66 +27,57 @@ public final class UploadJobBuilder {
   public static final String UPLOAD = "upload-model";
   static final String SOURCE_DIR = "/kiln/model";
 
-  private final OperatorConfig config;
+  private UploadJobBuilder() {}
 
-  public UploadJobBuilder(OperatorConfig config) {
-    this.config = config;
-  }
+  /** The volumes, mounts and loader arguments of one upload. */
+  private record Plan(List<Volume> volumes, List<VolumeMount> mounts, List<String> args) {}
 
-  public Job build(TrainingJob tj) {
+  public static Job build(TrainingJob tj, OperatorConfig config) {
     Output output = tj.getSpec().getOutput();
-    List<VolumeMount> mounts = new ArrayList<>();
-    List<Volume> volumes = new ArrayList<>();
-    volumes.add(
-        new VolumeBuilder()
-            .withName("workspace")
-            .withNewPersistentVolumeClaim(TrainingJobChildren.workspaceClaimName(tj), true)
-            .build());
-    mounts.add(mount("workspace", SOURCE_DIR, "model", true));
-    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    mounts.add(mount("tmp", "/tmp", null, false));
-    List<String> args;
-    String uri = output.getUri();
-    if (uri.startsWith("pvc://")) {
-      String rest = uri.substring("pvc://".length());
-      int slash = rest.indexOf('/');
-      String claim = slash < 0 ? rest : rest.substring(0, slash);
-      String path = slash < 0 ? "" : rest.substring(slash);
-      volumes.add(
-          new VolumeBuilder()
-              .withName("output")
-              .withNewPersistentVolumeClaim(claim, false)
-              .build());
-      mounts.add(mount("output", PodContract.PVC_ROOT + "/" + claim, null, false));
-      args = List.of("download", SOURCE_DIR, PodContract.PVC_ROOT + "/" + claim + path);
-    } else {
-      args = List.of("upload", SOURCE_DIR, uri);
-    }
+    Plan plan = plan(tj, output.getUri());
     ContainerBuilder loader =
         new ContainerBuilder()
             .withName(UPLOAD)
             .withImage(config.loaderImage())
-            .withArgs(args)
-            .withVolumeMounts(mounts)
+            .withArgs(plan.args())
+            .withVolumeMounts(plan.mounts())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSecurity.container(true));
     if (output.getCredentialsSecret() != null) {
-      loader.withEnvFrom(
-          new EnvFromSourceBuilder()
-              .withNewSecretRef(output.getCredentialsSecret(), false)
-              .build());
+      loader.withEnvFrom(LoaderSettings.credentials(output.getCredentialsSecret()));
     }
-    Map<String, String> labels =
-        KilnLabels.of(
-            KilnLabels.TRAINING_JOB,
-            tj.getMetadata().getName(),
-            TrainingJobChildren.APP_NAME,
-            UPLOAD);
+    return job(tj, loader.build(), plan.volumes());
+  }
+
+  /** Where the model file lands: the output URI joined with its path in the model dir. */
+  public static String uploadedUri(String outputUri, String artifactPath) {
+    String base =
+        outputUri.endsWith("/") ? outputUri.substring(0, outputUri.length() - 1) : outputUri;
+    return artifactPath == null ? base : base + "/" + artifactPath;
+  }
+
+  /** The workspace's model dir read-only; a pvc:// target mounted and copied to, else uploaded. */
+  private static Plan plan(TrainingJob tj, String uri) {
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(Volumes.claim("workspace", WorkspaceClaimBuilder.claimName(tj), true));
+    mounts.add(mount("workspace", SOURCE_DIR, "model", true));
+    volumes.add(Volumes.emptyDir("tmp"));
+    mounts.add(mount("tmp", "/tmp", false));
+    StorageUri target = StorageUri.parse(uri);
+    if (!target.isPvc()) {
+      return new Plan(volumes, mounts, List.of("upload", SOURCE_DIR, uri));
+    }
+    String claimDir = PodContract.PVC_ROOT + "/" + target.authority();
+    volumes.add(Volumes.claim("output", target.authority(), false));
+    mounts.add(mount("output", claimDir, false));
+    return new Plan(volumes, mounts, List.of("download", SOURCE_DIR, claimDir + target.path()));
+  }
+
+  private static Job job(TrainingJob tj, Container loader, List<Volume> volumes) {
+    Map<String, String> labels = TrainingMetadata.labels(tj, UPLOAD);
     return new JobBuilder()
-        .withMetadata(TrainingJobChildren.metadata(tj, TrainingJobNames.upload(tj), UPLOAD, true))
-        .editMetadata()
-        .withLabels(labels)
-        .endMetadata()
+        .withMetadata(TrainingMetadata.build(tj, TrainingJobNames.upload(tj), UPLOAD, true))
         .withNewSpec()
         .withBackoffLimit(3)
         .withNewTemplate()
@@ -95,28 +88,12 @@ public final class UploadJobBuilder {
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withSecurityContext(PodSecurity.pod())
-        .withContainers(loader.build())
+        .withContainers(loader)
         .withVolumes(volumes)
         .withImagePullSecrets(tj.getSpec().getImagePullSecrets())
         .endSpec()
         .endTemplate()
         .endSpec()
-        .build();
-  }
-
-  /** Where the model file lands: the output URI joined with its path in the model dir. */
-  public static String uploadedUri(String outputUri, String artifactPath) {
-    String base =
-        outputUri.endsWith("/") ? outputUri.substring(0, outputUri.length() - 1) : outputUri;
-    return artifactPath == null ? base : base + "/" + artifactPath;
-  }
-
-  private static VolumeMount mount(String volume, String path, String subPath, boolean readOnly) {
-    return new VolumeMountBuilder()
-        .withName(volume)
-        .withMountPath(path)
-        .withSubPath(subPath)
-        .withReadOnly(readOnly ? true : null)
         .build();
   }
 }

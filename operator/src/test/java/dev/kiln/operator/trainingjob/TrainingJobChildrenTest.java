@@ -33,7 +33,7 @@ class TrainingJobChildrenTest {
   }
 
   private static PersistentVolumeClaim claim(TrainingJob tj) {
-    return TrainingJobChildren.workspaceClaim(tj, DEFAULT_SIZE).orElseThrow();
+    return WorkspaceClaimBuilder.build(tj, DEFAULT_SIZE).orElseThrow();
   }
 
   private static void assertOwnedByTheTrainingJob(HasMetadata child) {
@@ -60,7 +60,7 @@ class TrainingJobChildrenTest {
   }
 
   private static PodSpec pod(TrainingJob tj) {
-    return new TrainerJobBuilder(CONFIG).build(tj).getSpec().getTemplate().getSpec();
+    return TrainingBatchJobBuilder.build(tj, CONFIG).getSpec().getTemplate().getSpec();
   }
 
   // ---- workspace ------------------------------------------------------------------------------
@@ -123,8 +123,8 @@ class TrainingJobChildrenTest {
   void anExistingClaimIsMountedAndNoClaimIsCreated() {
     TrainingJob tj = withWorkspace(Workspace.builder().existingClaim("team-datasets").build());
 
-    assertThat(TrainingJobChildren.workspaceClaim(tj, DEFAULT_SIZE)).isEmpty();
-    assertThat(TrainingJobChildren.workspaceClaimName(tj)).isEqualTo("team-datasets");
+    assertThat(WorkspaceClaimBuilder.build(tj, DEFAULT_SIZE)).isEmpty();
+    assertThat(WorkspaceClaimBuilder.claimName(tj)).isEqualTo("team-datasets");
     assertThat(pod(tj).getVolumes())
         .filteredOn(v -> v.getPersistentVolumeClaim() != null)
         .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
@@ -173,7 +173,7 @@ class TrainingJobChildrenTest {
   void theReportSecretHoldsTheTokenImmutablyUnderTheKeyThePodReads() {
     TrainingJob tj = trainingJob("mnist");
 
-    Secret secret = TrainingJobChildren.reportSecret(tj, "v1.abc.def");
+    Secret secret = ReportTokenSecretBuilder.build(tj, "v1.abc.def");
 
     assertThat(secret.getMetadata().getName()).isEqualTo("mnist-report-token");
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
@@ -198,7 +198,7 @@ class TrainingJobChildrenTest {
   void theRunConfigMapHoldsTheAttemptTheTrainerReads() {
     TrainingJob tj = trainingJob("mnist");
 
-    ConfigMap run = TrainingJobChildren.runConfig(tj, 3);
+    ConfigMap run = RunConfigMapBuilder.build(tj, 3);
 
     assertThat(run.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(run.getData()).isEqualTo(Map.of("attempt", "3"));
@@ -214,17 +214,16 @@ class TrainingJobChildrenTest {
 
   @Test
   void oneWorkerNeedsNoService() {
-    assertThat(TrainingJobChildren.workersService(trainingJob("mnist"))).isEmpty();
-    assertThat(TrainingJobChildren.workersService(trainingJob("mnist", s -> s.setWorkers(1))))
-        .isEmpty();
+    assertThat(WorkerServiceBuilder.build(trainingJob("mnist"))).isEmpty();
+    assertThat(WorkerServiceBuilder.build(trainingJob("mnist", s -> s.setWorkers(1)))).isEmpty();
   }
 
   @Test
   void severalWorkersGetAHeadlessServiceSelectingTheirPodsOnTheCoordinatorPort() {
     TrainingJob tj = trainingJob("mnist", spec -> spec.setWorkers(4));
-    Job job = new TrainerJobBuilder(CONFIG).build(tj);
+    Job job = TrainingBatchJobBuilder.build(tj, CONFIG);
 
-    Service service = TrainingJobChildren.workersService(tj).orElseThrow();
+    Service service = WorkerServiceBuilder.build(tj).orElseThrow();
 
     assertThat(service.getMetadata().getName()).isEqualTo("mnist-workers");
     assertThat(service.getMetadata().getNamespace()).isEqualTo(NAMESPACE);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The follow-up Job that copies a run's model to spec.output.uri. */
 class UploadJobBuilderTest {
-  final UploadJobBuilder builder = new UploadJobBuilder(OperatorConfig.fromMap(Map.of()));
+  static final OperatorConfig CONFIG = OperatorConfig.fromMap(Map.of());
 
   @Test
   void uploadsTheWorkspaceModelDirToS3WithTheOutputCredentialsOnly() {
@@ -20,7 +20,7 @@ class UploadJobBuilderTest {
     tj.getSpec()
         .setOutput(
             Output.builder().uri("s3://models/iris/run-42/").credentialsSecret("s3-creds").build());
-    Job job = builder.build(tj);
+    Job job = UploadJobBuilder.build(tj, CONFIG);
     Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(job.getMetadata().getName()).isEqualTo("iris-upload");
@@ -48,7 +48,8 @@ class UploadJobBuilderTest {
   void copiesOntoAnotherClaimForAPvcOutput() {
     TrainingJob tj = TrainingJobFixtures.trainingJob("iris");
     tj.getSpec().setOutput(Output.builder().uri("pvc://models/iris/42").build());
-    Container c = builder.build(tj).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container c =
+        UploadJobBuilder.build(tj, CONFIG).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(c.getArgs()).containsExactly("download", "/kiln/model", "/mnt/pvc/models/iris/42");
     assertThat(c.getEnvFrom()).isNullOrEmpty();
   }

@@ -44,8 +44,10 @@ import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes Job Kiln creates for a TrainingJob, as the trainer and the cluster see it. */
-class TrainerJobBuilderTest {
-  private final TrainerJobBuilder builder = new TrainerJobBuilder(CONFIG);
+class TrainingBatchJobBuilderTest {
+  private static Job build(TrainingJob tj) {
+    return TrainingBatchJobBuilder.build(tj, CONFIG);
+  }
 
   private static final Map<String, String> HYPERPARAMETERS =
       Map.of("learning_rate", "0.01", "epochs", "5", "batchSize", "64");
@@ -73,11 +75,11 @@ class TrainerJobBuilderTest {
   }
 
   private PodSpec pod(TrainingJob tj) {
-    return builder.build(tj).getSpec().getTemplate().getSpec();
+    return build(tj).getSpec().getTemplate().getSpec();
   }
 
   private Container trainer(TrainingJob tj) {
-    return container(pod(tj), TrainerJobBuilder.TRAINER);
+    return container(pod(tj), TrainingBatchJobBuilder.TRAINER);
   }
 
   private static List<String> envNames(Container c) {
@@ -160,13 +162,14 @@ class TrainerJobBuilderTest {
 
     assertThat(allContainers(pod))
         .extracting(Container::getName)
-        .containsExactly(TrainerJobBuilder.LOADER, TrainerJobBuilder.PREPARE, "trainer");
+        .containsExactly(
+            TrainingBatchJobBuilder.LOADER, TrainingBatchJobBuilder.PREPARE, "trainer");
     assertRestricted(pod);
   }
 
   @Test
   void theLoaderRunsWithAReadOnlyRootFilesystem() {
-    Container loader = container(pod(everything()), TrainerJobBuilder.LOADER);
+    Container loader = container(pod(everything()), TrainingBatchJobBuilder.LOADER);
 
     assertThat(loader.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
   }
@@ -175,7 +178,7 @@ class TrainerJobBuilderTest {
 
   @Test
   void theJobHasTheDeterministicNameOfRunOneInTheTrainingJobsNamespace() {
-    Job job = builder.build(mnist());
+    Job job = build(mnist());
 
     assertThat(job.getMetadata().getName()).isEqualTo("mnist-1");
     assertThat(job.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
@@ -194,7 +197,7 @@ class TrainerJobBuilderTest {
             "app.kubernetes.io/managed-by", "kiln-operator",
             "kiln.dev/trainingjob", "mnist");
 
-    Job job = builder.build(mnist());
+    Job job = build(mnist());
 
     assertThat(job.getMetadata().getLabels()).isEqualTo(expected);
     assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(expected);
@@ -202,7 +205,7 @@ class TrainerJobBuilderTest {
 
   @Test
   void theJobIsControlledByItsTrainingJob() {
-    Job job = builder.build(mnist());
+    Job job = build(mnist());
 
     assertThat(job.getMetadata().getOwnerReferences())
         .singleElement()
@@ -220,9 +223,9 @@ class TrainerJobBuilderTest {
   void buildingTwiceGivesEqualJobs() {
     TrainingJob tj = everything();
 
-    assertThat(builder.build(tj)).isEqualTo(builder.build(tj));
-    assertThat(Serialization.asJson(new TrainerJobBuilder(CONFIG).build(tj)))
-        .isEqualTo(Serialization.asJson(builder.build(tj)));
+    assertThat(build(tj)).isEqualTo(build(tj));
+    assertThat(Serialization.asJson(TrainingBatchJobBuilder.build(tj, CONFIG)))
+        .isEqualTo(Serialization.asJson(build(tj)));
   }
 
   @Test
@@ -236,8 +239,8 @@ class TrainerJobBuilderTest {
     backward.put("b_second", "2");
     backward.put("a_first", "1");
 
-    Job one = builder.build(trainingJob("hp", spec -> spec.setHyperparameters(forward)));
-    Job other = builder.build(trainingJob("hp", spec -> spec.setHyperparameters(backward)));
+    Job one = build(trainingJob("hp", spec -> spec.setHyperparameters(forward)));
+    Job other = build(trainingJob("hp", spec -> spec.setHyperparameters(backward)));
 
     assertThat(Serialization.asJson(one)).isEqualTo(Serialization.asJson(other));
   }
@@ -373,7 +376,7 @@ class TrainerJobBuilderTest {
     assertThat(mount.getSubPath()).isNull();
     assertThat(volume(pod, mount.getName()).getSecret().getSecretName())
         .isEqualTo("mnist-report-token");
-    assertThat(key).isEqualTo(TrainingJobChildren.REPORT_TOKEN_KEY);
+    assertThat(key).isEqualTo(ReportTokenSecretBuilder.REPORT_TOKEN_KEY);
   }
 
   @Test
@@ -396,7 +399,7 @@ class TrainerJobBuilderTest {
   void theHyperparametersFileIsTheAnnotationJsonProjectedByTheDownwardApi() throws Exception {
     Map<String, String> hp = Map.of("lr", "1e-3", "note", "it's \"quoted\"", "epochs", "5");
     TrainingJob tj = trainingJob("hp", spec -> spec.setHyperparameters(hp));
-    Job job = builder.build(tj);
+    Job job = build(tj);
     PodSpec pod = job.getSpec().getTemplate().getSpec();
     Container trainer = container(pod, "trainer");
 
@@ -422,7 +425,7 @@ class TrainerJobBuilderTest {
 
   @Test
   void withoutHyperparametersTheFileIsAnEmptyJsonObject() {
-    Job job = builder.build(trainingJob("nohp"));
+    Job job = build(trainingJob("nohp"));
 
     assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("kiln.dev/hyperparameters", "{}");
@@ -451,7 +454,7 @@ class TrainerJobBuilderTest {
     assertThat(container(pod, "trainer").getResources()).isEqualTo(resources);
     assertThat(container(pod, "trainer").getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("2"));
-    assertThat(container(pod, TrainerJobBuilder.LOADER).getResources().getLimits())
+    assertThat(container(pod, TrainingBatchJobBuilder.LOADER).getResources().getLimits())
         .doesNotContainKey("nvidia.com/gpu");
   }
 
@@ -515,45 +518,35 @@ class TrainerJobBuilderTest {
 
   @Test
   void backoffLimitDefaultsToTheConfiguredValue() {
-    assertThat(builder.build(mnist()).getSpec().getBackoffLimit()).isEqualTo(7);
+    assertThat(build(mnist()).getSpec().getBackoffLimit()).isEqualTo(7);
   }
 
   @Test
   void anExplicitBackoffLimitWinsEvenWhenZero() {
-    assertThat(
-            builder
-                .build(trainingJob("b", spec -> spec.setBackoffLimit(2)))
-                .getSpec()
-                .getBackoffLimit())
+    assertThat(build(trainingJob("b", spec -> spec.setBackoffLimit(2))).getSpec().getBackoffLimit())
         .isEqualTo(2);
-    assertThat(
-            builder
-                .build(trainingJob("b", spec -> spec.setBackoffLimit(0)))
-                .getSpec()
-                .getBackoffLimit())
+    assertThat(build(trainingJob("b", spec -> spec.setBackoffLimit(0))).getSpec().getBackoffLimit())
         .isEqualTo(0);
   }
 
   @Test
   void activeDeadlineSecondsIsPassedThroughAndAbsentByDefault() {
     assertThat(
-            builder
-                .build(trainingJob("d", spec -> spec.setActiveDeadlineSeconds(3600L)))
+            build(trainingJob("d", spec -> spec.setActiveDeadlineSeconds(3600L)))
                 .getSpec()
                 .getActiveDeadlineSeconds())
         .isEqualTo(3600L);
-    assertThat(builder.build(mnist()).getSpec().getActiveDeadlineSeconds()).isNull();
+    assertThat(build(mnist()).getSpec().getActiveDeadlineSeconds()).isNull();
   }
 
   @Test
   void aJobStartsRunningByDefault() {
-    assertThat(builder.build(mnist()).getSpec().getSuspend()).isFalse();
+    assertThat(build(mnist()).getSpec().getSuspend()).isFalse();
   }
 
   @Test
   void aSuspendedTrainingJobGivesASuspendedJob() {
-    assertThat(
-            builder.build(trainingJob("s", spec -> spec.setSuspend(true))).getSpec().getSuspend())
+    assertThat(build(trainingJob("s", spec -> spec.setSuspend(true))).getSpec().getSuspend())
         .isTrue();
   }
 
@@ -566,7 +559,7 @@ class TrainerJobBuilderTest {
                 "kueue.x-k8s.io/queue-name", "team-a",
                 "kueue.x-k8s.io/priority-class", "high"));
 
-    Job job = builder.build(tj);
+    Job job = build(tj);
 
     assertThat(job.getSpec().getSuspend()).isTrue();
     assertThat(job.getMetadata().getLabels())
@@ -580,19 +573,19 @@ class TrainerJobBuilderTest {
   @Test
   void severalWorkersRunAsAnIndexedJobUnderTheWorkersService() {
     TrainingJob tj = distributed(4);
-    Job job = builder.build(tj);
+    Job job = build(tj);
 
     assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
     assertThat(job.getSpec().getCompletions()).isEqualTo(4);
     assertThat(job.getSpec().getParallelism()).isEqualTo(4);
     assertThat(job.getSpec().getTemplate().getSpec().getSubdomain())
         .isEqualTo("ddp-workers")
-        .isEqualTo(TrainingJobChildren.workersService(tj).orElseThrow().getMetadata().getName());
+        .isEqualTo(WorkerServiceBuilder.build(tj).orElseThrow().getMetadata().getName());
   }
 
   @Test
   void oneWorkerRunsAsAPlainJobOfOnePod() {
-    Job job = builder.build(mnist());
+    Job job = build(mnist());
 
     assertThat(job.getSpec().getCompletionMode()).isEqualTo("NonIndexed");
     assertThat(job.getSpec().getCompletions()).isEqualTo(1);
@@ -612,7 +605,7 @@ class TrainerJobBuilderTest {
     TrainingJob tj =
         trainingJob("load", spec -> spec.setDataset(new Dataset("s3://datasets/mnist/v2", null)));
     PodSpec pod = pod(tj);
-    Container loader = container(pod, TrainerJobBuilder.LOADER);
+    Container loader = container(pod, TrainingBatchJobBuilder.LOADER);
     Container trainer = container(pod, "trainer");
 
     assertThat(pod.getInitContainers())
@@ -643,10 +636,10 @@ class TrainerJobBuilderTest {
                           .withNewConfigMapRef("trainer-cfg", false)
                           .build()));
             });
-    Job job = builder.build(tj);
+    Job job = build(tj);
     PodSpec pod = job.getSpec().getTemplate().getSpec();
 
-    assertThat(container(pod, TrainerJobBuilder.LOADER).getEnvFrom())
+    assertThat(container(pod, TrainingBatchJobBuilder.LOADER).getEnvFrom())
         .singleElement()
         .satisfies(
             from -> {
@@ -659,7 +652,7 @@ class TrainerJobBuilderTest {
     for (Object other :
         List.of(
             container(pod, "trainer"),
-            container(pod, TrainerJobBuilder.PREPARE),
+            container(pod, TrainingBatchJobBuilder.PREPARE),
             pod.getVolumes())) {
       assertThat(Serialization.asJson(other)).doesNotContain("s3-creds");
     }
@@ -671,7 +664,7 @@ class TrainerJobBuilderTest {
         trainingJob(
             "pvc", spec -> spec.setDataset(new Dataset("pvc://raw-data/mnist/train", null)));
     PodSpec pod = pod(tj);
-    Container loader = container(pod, TrainerJobBuilder.LOADER);
+    Container loader = container(pod, TrainingBatchJobBuilder.LOADER);
 
     VolumeMount source = mountAt(loader, "/mnt/pvc/raw-data");
     assertThat(source.getReadOnly()).isTrue();
@@ -690,7 +683,8 @@ class TrainerJobBuilderTest {
     PodSpec pod =
         pod(trainingJob("pvc", spec -> spec.setDataset(new Dataset("pvc://raw-data", null))));
 
-    VolumeMount source = mountAt(container(pod, TrainerJobBuilder.LOADER), "/mnt/pvc/raw-data");
+    VolumeMount source =
+        mountAt(container(pod, TrainingBatchJobBuilder.LOADER), "/mnt/pvc/raw-data");
     assertThat(volume(pod, source.getName()).getPersistentVolumeClaim().getClaimName())
         .isEqualTo("raw-data");
   }
@@ -723,12 +717,12 @@ class TrainerJobBuilderTest {
     assertThat(pod.getInitContainers())
         .extracting(Container::getName)
         .containsExactly("fetch-dataset", "prepare");
-    Container prepare = container(pod, TrainerJobBuilder.PREPARE);
+    Container prepare = container(pod, TrainingBatchJobBuilder.PREPARE);
     assertThat(prepare.getImage()).isEqualTo("registry.example/ml/etl:2");
     assertThat(prepare.getCommand()).containsExactly("python", "prep.py");
     assertThat(prepare.getArgs()).containsExactly("--shards", "8");
     VolumeMount data = mountAt(prepare, "/kiln/data");
-    VolumeMount loaderData = mountAt(container(pod, TrainerJobBuilder.LOADER), "/kiln/data");
+    VolumeMount loaderData = mountAt(container(pod, TrainingBatchJobBuilder.LOADER), "/kiln/data");
     assertThat(data.getName()).isEqualTo(loaderData.getName());
     assertThat(data.getSubPath()).isEqualTo(loaderData.getSubPath());
   }

@@ -1,0 +1,125 @@
+package dev.kiln.operator.trainingjob;
+
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobEvents;
+import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.support.CreateIfMissing;
+import dev.kiln.operator.support.EventRecorder;
+import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.JobAction;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+/**
+ * The API writes of a TrainingJob's reconcile besides its status: creating the children, the
+ * actions on the Job, and the attempt number. Each says what it did with an Event.
+ */
+final class TrainingJobActions {
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final ReportTokens tokens;
+  private final EventRecorder events;
+
+  TrainingJobActions(
+      KubernetesClient client, OperatorConfig config, ReportTokens tokens, EventRecorder events) {
+    this.client = client;
+    this.config = config;
+    this.tokens = tokens;
+    this.events = events;
+  }
+
+  /** Creates whatever of the run's children is missing; returns the Job as built. */
+  Job createChildren(TrainingJob tj) {
+    WorkspaceClaimBuilder.build(tj, config.defaultWorkspaceSize()).ifPresent(this::create);
+    create(ReportTokenSecretBuilder.build(tj, tokens.tokenFor(tj)));
+    create(RunConfigMapBuilder.build(tj, 1));
+    WorkerServiceBuilder.build(tj).ifPresent(this::create);
+    Job job = TrainingBatchJobBuilder.build(tj, config);
+    if (create(job)) {
+      events.normal(
+          tj,
+          TrainingJobEvents.JOB_CREATED,
+          "Created Job "
+              + job.getMetadata().getName()
+              + " ("
+              + PodContract.workers(tj)
+              + " worker(s), image "
+              + tj.getSpec().getImage()
+              + ")");
+    }
+    return job;
+  }
+
+  /** What the status calculation asked for. */
+  void apply(TrainingJob tj, Job job, JobAction action) {
+    switch (action) {
+      case SUSPEND -> suspend(job, true);
+      case RESUME -> suspend(job, false);
+      case DELETE -> delete(tj, job);
+      case CREATE_UPLOAD -> {
+        if (create(UploadJobBuilder.build(tj, config))) {
+          events.normal(
+              tj,
+              TrainingJobEvents.UPLOAD_STARTED,
+              "Copying the model to " + tj.getSpec().getOutput().getUri());
+        }
+      }
+      case NONE -> {}
+    }
+  }
+
+  /** KILN_ATTEMPT: the next pod reads the attempt number from the run ConfigMap at start. */
+  void updateAttempt(TrainingJob tj, TrainingJobStatus previous, TrainingJobStatus now) {
+    Integer before = previous == null ? null : previous.getAttempts();
+    if (now.getAttempts() != null && !now.getAttempts().equals(before) && now.getAttempts() > 1) {
+      client
+          .configMaps()
+          .inNamespace(tj.getMetadata().getNamespace())
+          .resource(RunConfigMapBuilder.build(tj, now.getAttempts()))
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"data\":{\""
+                  + RunConfigMapBuilder.ATTEMPT_KEY
+                  + "\":\""
+                  + now.getAttempts()
+                  + "\"}}");
+    }
+  }
+
+  private void suspend(Job job, boolean suspend) {
+    // On the cached object: patching by name alone would GET the Job first.
+    jobs(job)
+        .resource(job)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
+  }
+
+  private void delete(TrainingJob tj, Job job) {
+    jobs(job)
+        .withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete();
+    events.normal(
+        tj,
+        TrainingJobEvents.JOB_DELETED,
+        "Deleted Job "
+            + job.getMetadata().getName()
+            + " and its pods after ttlSecondsAfterFinished="
+            + tj.getSpec().getTtlSecondsAfterFinished()
+            + "; the status and the workspace stay");
+  }
+
+  private NonNamespaceOperation<Job, JobList, ScalableResource<Job>> jobs(Job job) {
+    return client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace());
+  }
+
+  private boolean create(HasMetadata desired) {
+    return CreateIfMissing.create(client, desired).isPresent();
+  }
+}

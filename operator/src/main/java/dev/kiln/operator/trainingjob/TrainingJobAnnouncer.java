@@ -1,0 +1,76 @@
+package dev.kiln.operator.trainingjob;
+
+import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobEvents;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.operator.support.EventRecorder;
+import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Event, one log line and the metrics for each phase transition of a TrainingJob. */
+final class TrainingJobAnnouncer {
+  private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
+
+  private final EventRecorder events;
+  private final KilnMetrics metrics;
+
+  TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  /** The phase change, then a Warning for each unusable termination message. */
+  void announce(
+      TrainingJob tj,
+      TrainingJobPhase before,
+      TrainingJobStatus status,
+      List<String> warnings,
+      Instant now) {
+    TrainingJobPhase after = status.getPhase();
+    if (after != before && after != null) {
+      event(tj, before, status);
+      if (after.isFinished()) {
+        Instant created = Times.parse(tj.getMetadata().getCreationTimestamp());
+        metrics.trainingJobFinished(
+            after, created == null ? Duration.ZERO : Duration.between(created, now));
+      }
+      log.info("phase {} -> {}", before, after);
+    }
+    warnings.forEach(w -> events.warning(tj, TrainingJobEvents.TERMINATION_MESSAGE_INVALID, w));
+  }
+
+  private void event(TrainingJob tj, TrainingJobPhase before, TrainingJobStatus status) {
+    switch (status.getPhase()) {
+      case Running -> events.normal(tj, TrainingJobEvents.RUNNING, "Training started");
+      case Succeeded ->
+          events.normal(
+              tj,
+              TrainingJobEvents.SUCCEEDED,
+              "Training succeeded"
+                  + (status.getArtifact() != null
+                      ? "; model at " + status.getArtifact().getUri()
+                      : ""));
+      case Failed -> {
+        Failure f = status.getFailure();
+        events.warning(tj, f.getReason(), f.getMessage());
+        metrics.trainingJobFailed(f.getReason());
+      }
+      case Suspended ->
+          events.normal(tj, TrainingJobEvents.SUSPENDED, "The run is suspended (spec.suspend)");
+      case Queued ->
+          events.normal(tj, TrainingJobEvents.QUEUED, "Waiting for Kueue to admit the Job");
+      case Pending -> {
+        if (before == TrainingJobPhase.Suspended || before == TrainingJobPhase.Queued) {
+          events.normal(tj, TrainingJobEvents.RESUMED, "The run is resuming");
+        }
+      }
+    }
+  }
+}

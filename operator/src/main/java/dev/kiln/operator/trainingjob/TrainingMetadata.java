@@ -1,0 +1,35 @@
+package dev.kiln.operator.trainingjob;
+
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.operator.support.KilnLabels;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Map;
+
+/** The name, labels and owner every object of a TrainingJob carries. */
+public final class TrainingMetadata {
+  public static final String APP_NAME = "kiln-training";
+
+  private TrainingMetadata() {}
+
+  /** Kiln's standard labels for one component of the run. */
+  public static Map<String, String> labels(TrainingJob tj, String component) {
+    return KilnLabels.of(KilnLabels.TRAINING_JOB, tj.getMetadata().getName(), APP_NAME, component);
+  }
+
+  /**
+   * Metadata of a child object; {@code owned} adds the TrainingJob as controller owner, so deleting
+   * the TrainingJob deletes the child.
+   */
+  public static ObjectMeta build(TrainingJob tj, String name, String component, boolean owned) {
+    ObjectMetaBuilder meta =
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(tj.getMetadata().getNamespace())
+            .withLabels(labels(tj, component));
+    if (owned) {
+      meta.withOwnerReferences(KilnLabels.controllerReference(tj));
+    }
+    return meta.build();
+  }
+}
