@@ -124,7 +124,7 @@ public final class KilnOperator implements AutoCloseable {
           }
         });
     operator.register(
-        new ModelServerReconciler(client, config, events, metrics, clock),
+        new ModelServerReconciler(config, events, metrics, clock),
         o -> {
           o.withRetry(RETRY).withReconciliationMaxInterval(Duration.ofMinutes(10));
           if (!config.watchesAllNamespaces()) {
