@@ -5,20 +5,16 @@ import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.TrainingJob;
-import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
-import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.KilnMetrics;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -28,7 +24,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -39,8 +34,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.MDC;
 
 /**
@@ -100,103 +93,88 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public List<EventSource<?, ModelServer>> prepareEventSources(
       EventSourceContext<ModelServer> context) {
-    // Pods are owned by ReplicaSets: map them back by label.
-    var pods =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
-                .withLabelSelector(SpecHashDependent.SELECTOR)
-                .withSecondaryToPrimaryMapper(
-                    pod ->
-                        Set.of(
-                            new ResourceID(
-                                pod.getMetadata().getLabels().get(KilnLabels.MODEL_SERVER),
-                                pod.getMetadata().getNamespace())))
-                .build(),
-            context);
-    // A TrainingJob finishing (or a newer one appearing) wakes the ModelServers that serve it:
-    // by trainingJobRef name, or whose latest.selector matches its labels.
-    trainingJobs =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(TrainingJob.class, ModelServer.class)
-                .withSecondaryToPrimaryMapper(
-                    tj ->
-                        context
-                            .getPrimaryCache()
-                            .list(tj.getMetadata().getNamespace())
-                            .filter(ms -> ModelResolver.concerns(ms, tj))
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .withOnUpdateFilter(ModelServerReconciler::mattersToServers)
-                .build(),
-            context);
+    trainingJobs = ModelServerEventSources.trainingJobs(context);
     metrics.modelServersFrom(() -> context.getPrimaryCache().list().toList());
-    return List.of(pods, trainingJobs);
+    return List.of(ModelServerEventSources.pods(context), trainingJobs);
   }
 
-  /** Progress reports update TrainingJobs often; only these changes can change a model. */
-  static boolean mattersToServers(TrainingJob now, TrainingJob before) {
-    TrainingJobStatus a = now.getStatus();
-    TrainingJobStatus b = before.getStatus();
-    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || !Objects.equals(phase(a), phase(b))
-        || !Objects.equals(a == null ? null : a.getArtifact(), b == null ? null : b.getArtifact())
-        || !Objects.equals(qualified(a), qualified(b))
-        || !Objects.equals(
-            a == null ? null : a.getCompletionTime(), b == null ? null : b.getCompletionTime());
+  /** Which model to serve and what stands in the way; the children deploy only with a model. */
+  private record Resolved(List<String> problems, ModelResolution resolution, ServedModel model) {
+    boolean deploys() {
+      return problems.isEmpty() && model != null;
+    }
+
+    /** The API server refused what the spec asks for: say so once instead of retrying. */
+    Resolved rejected(String why) {
+      return new Resolved(
+          List.of(why), ModelResolution.failed(ModelServerConditions.INVALID_SPEC, why), model);
+    }
   }
 
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer ms, Context<ModelServer> context) {
     try (var ignored = MDC.putCloseable("resource", key(ms))) {
-      ModelServerStatus previous = ms.getStatus();
       Deployment observed = context.getSecondaryResource(Deployment.class).orElse(null);
-      List<String> problems = ModelServerSpecValidator.problems(ms);
-      ModelResolution resolution =
-          problems.isEmpty()
-              ? ModelResolver.resolve(
-                  ms, trainingJobs.list(ms.getMetadata().getNamespace()).toList())
-              : ModelResolution.failed(
-                  ModelServerConditions.INVALID_SPEC, String.join("; ", problems));
-      // Serve the resolved model; while none resolves, keep what the Deployment serves.
-      ServedModel model =
-          resolution.isResolved()
-              ? resolution.model()
-              : observed != null && previous != null ? previous.getModel() : null;
-      boolean childrenReconciled = false;
-      if (problems.isEmpty() && model != null) {
-        Optional<String> rejected = reconcileChildren(ms, model, context);
+      Resolved resolved = resolve(ms, observed);
+      Optional<String> rejected = Optional.empty();
+      if (resolved.deploys()) {
+        rejected = reconcileChildren(ms, resolved.model(), context);
         SpecHashDependent.result(context, Deployment.class)
-            .ifPresent(r -> announcer.deployment(ms, observed, r, model));
-        if (rejected.isPresent()) {
-          // The API server refused what the spec asks for: say so once instead of retrying.
-          problems = List.of(rejected.get());
-          resolution = ModelResolution.failed(ModelServerConditions.INVALID_SPEC, rejected.get());
-        }
-        childrenReconciled = rejected.isEmpty();
+            .ifPresent(r -> announcer.deployment(ms, observed, r, resolved.model()));
       }
       Deployment deployment = child(context, Deployment.class);
       Service service = child(context, Service.class);
-      Instant now = clock.instant();
       Outcome outcome =
-          calculator.calculate(
-              new Observed(
-                  ms,
-                  problems,
-                  resolution,
-                  deployment,
-                  service != null,
-                  new ArrayList<>(context.getSecondaryResources(Pod.class)),
-                  now));
-      announcer.status(ms, previous, outcome.status(), now);
-      writeStatus(ms, previous, outcome.status(), context);
+          status(
+              ms, rejected.map(resolved::rejected).orElse(resolved), deployment, service, context);
       UpdateControl<ModelServer> control = UpdateControl.noUpdate();
       outcome.recheckAfter().ifPresent(control::rescheduleAfter);
-      if (childrenReconciled && (deployment == null || service == null)) {
+      if (resolved.deploys() && rejected.isEmpty() && (deployment == null || service == null)) {
         // A create answered "already exists" for a child the cache has not seen yet.
         control.rescheduleAfter(Duration.ofSeconds(5));
       }
       return control;
     }
+  }
+
+  private Resolved resolve(ModelServer ms, Deployment observed) {
+    List<String> problems = ModelServerSpecValidator.problems(ms);
+    ModelResolution resolution =
+        problems.isEmpty()
+            ? ModelResolver.resolve(ms, trainingJobs.list(ms.getMetadata().getNamespace()).toList())
+            : ModelResolution.failed(
+                ModelServerConditions.INVALID_SPEC, String.join("; ", problems));
+    // Serve the resolved model; while none resolves, keep what the Deployment serves.
+    ModelServerStatus previous = ms.getStatus();
+    ServedModel model =
+        resolution.isResolved()
+            ? resolution.model()
+            : observed != null && previous != null ? previous.getModel() : null;
+    return new Resolved(problems, resolution, model);
+  }
+
+  /** Computes, announces and writes the status. */
+  private Outcome status(
+      ModelServer ms,
+      Resolved resolved,
+      Deployment deployment,
+      Service service,
+      Context<ModelServer> context) {
+    Instant now = clock.instant();
+    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+    Outcome outcome =
+        calculator.calculate(
+            new Observed(
+                ms,
+                resolved.problems(),
+                resolved.resolution(),
+                deployment,
+                service != null,
+                pods,
+                now));
+    announcer.status(ms, ms.getStatus(), outcome.status(), now);
+    writeStatus(ms, ms.getStatus(), outcome.status(), context);
+    return outcome;
   }
 
   /**
@@ -253,19 +231,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     }
   }
 
-  private static Object phase(TrainingJobStatus s) {
-    return s == null ? null : s.getPhase();
-  }
-
-  private static String qualified(TrainingJobStatus s) {
-    Condition c =
-        s == null
-            ? null
-            : ModelServerAnnouncer.condition(s.getConditions(), ModelResolver.MODEL_QUALIFIED);
-    return c == null ? null : c.getStatus();
-  }
-
-  private static String key(ModelServer ms) {
+  static String key(ModelServer ms) {
     return ms.getMetadata().getNamespace() + "/" + ms.getMetadata().getName();
   }
 }

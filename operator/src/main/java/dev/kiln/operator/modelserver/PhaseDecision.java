@@ -44,39 +44,40 @@ record PhaseDecision(
           .map(f -> failed(ModelServerPhase.Failed, f, f.getMessage()))
           .orElseGet(
               () ->
-                  new PhaseDecision(
+                  healthy(
                       ModelServerPhase.Loading,
-                      Optional.empty(),
                       ModelServerPhase.Loading.name(),
                       "Starting the server and loading " + modelText));
     }
-    String replicas = st.ready() + " of " + st.desired() + " replicas ready";
     if (st.ready() < st.desired()) {
+      String replicas = st.ready() + " of " + st.desired() + " replicas ready";
       return failure
           .map(f -> failed(ModelServerPhase.Degraded, f, replicas + ": " + f.getMessage()))
           .orElseGet(
               () ->
-                  new PhaseDecision(
+                  healthy(
                       ModelServerPhase.Degraded,
-                      Optional.empty(),
                       ModelServerConditions.REPLICAS_NOT_READY,
                       replicas));
     }
-    // Every replica answers; with a failure, they serve the old model and the new one fails.
+    return allReady(failure, modelText, url);
+  }
+
+  /** Every replica answers; with a failure, they serve the old model and the new one fails. */
+  private static PhaseDecision allReady(Optional<Failure> failure, String modelText, String url) {
+    String previous = "Serving the previous model; the new one fails: ";
     return failure
-        .map(
-            f ->
-                failed(
-                    ModelServerPhase.Degraded,
-                    f,
-                    "Serving the previous model; the new one fails: " + f.getMessage()))
+        .map(f -> failed(ModelServerPhase.Degraded, f, previous + f.getMessage()))
         .orElseGet(
             () ->
-                new PhaseDecision(
+                healthy(
                     ModelServerPhase.Ready,
-                    Optional.empty(),
                     ModelServerPhase.Ready.name(),
                     "Serving " + modelText + " at " + url));
+  }
+
+  private static PhaseDecision healthy(ModelServerPhase phase, String reason, String message) {
+    return new PhaseDecision(phase, Optional.empty(), reason, message);
   }
 
   private static PhaseDecision failed(ModelServerPhase phase, Failure f, String message) {

@@ -17,35 +17,34 @@ public final class ServerAutoscalerBuilder {
   private ServerAutoscalerBuilder() {}
 
   public static Optional<HorizontalPodAutoscaler> build(ModelServer ms) {
-    Autoscaling a = ms.getSpec().getAutoscaling();
-    if (a == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        SpecHash.stamp(
-            new HorizontalPodAutoscalerBuilder()
-                .withMetadata(ModelServerNames.metadata(ms, "autoscaler"))
-                .withNewSpec()
-                .withNewScaleTargetRef()
-                .withApiVersion("apps/v1")
-                .withKind("Deployment")
-                .withName(ModelServerNames.name(ms))
-                .endScaleTargetRef()
-                .withMinReplicas(ServerReplicas.minReplicas(a))
-                .withMaxReplicas(a.getMaxReplicas())
-                .addNewMetric()
-                .withType("Resource")
-                .withNewResource()
-                .withName("cpu")
-                .withNewTarget()
-                .withType("Utilization")
-                .withAverageUtilization(
-                    Objects.requireNonNullElse(
-                        a.getTargetCpuUtilizationPercentage(), DEFAULT_TARGET_CPU))
-                .endTarget()
-                .endResource()
-                .endMetric()
-                .endSpec()
-                .build()));
+    return Optional.ofNullable(ms.getSpec().getAutoscaling()).map(a -> autoscaler(ms, a));
+  }
+
+  private static HorizontalPodAutoscaler autoscaler(ModelServer ms, Autoscaling a) {
+    return SpecHash.stamp(
+        new HorizontalPodAutoscalerBuilder()
+            .withMetadata(ModelServerNames.metadata(ms, "autoscaler"))
+            .withNewSpec()
+            .withNewScaleTargetRef()
+            .withApiVersion("apps/v1")
+            .withKind("Deployment")
+            .withName(ModelServerNames.name(ms))
+            .endScaleTargetRef()
+            .withMinReplicas(ServerReplicas.minReplicas(a))
+            .withMaxReplicas(a.getMaxReplicas())
+            .addNewMetric()
+            .withType("Resource")
+            .withNewResource()
+            .withName("cpu")
+            .withNewTarget()
+            .withType("Utilization")
+            .withAverageUtilization(
+                Objects.requireNonNullElse(
+                    a.getTargetCpuUtilizationPercentage(), DEFAULT_TARGET_CPU))
+            .endTarget()
+            .endResource()
+            .endMetric()
+            .endSpec()
+            .build());
   }
 }

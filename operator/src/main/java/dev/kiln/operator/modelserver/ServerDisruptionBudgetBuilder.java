@@ -16,20 +16,18 @@ public final class ServerDisruptionBudgetBuilder {
   private ServerDisruptionBudgetBuilder() {}
 
   public static Optional<PodDisruptionBudget> build(ModelServer ms) {
-    if (ServerReplicas.replicas(ms) <= 1) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        SpecHash.stamp(
-            new PodDisruptionBudgetBuilder()
-                .withMetadata(ModelServerNames.metadata(ms, "disruption-budget"))
-                .withNewSpec()
-                .withMinAvailable(new IntOrString(1))
-                .withSelector(
-                    new LabelSelectorBuilder()
-                        .withMatchLabels(ModelServerNames.selector(ms))
-                        .build())
-                .endSpec()
-                .build()));
+    return ServerReplicas.replicas(ms) > 1 ? Optional.of(budget(ms)) : Optional.empty();
+  }
+
+  private static PodDisruptionBudget budget(ModelServer ms) {
+    return SpecHash.stamp(
+        new PodDisruptionBudgetBuilder()
+            .withMetadata(ModelServerNames.metadata(ms, "disruption-budget"))
+            .withNewSpec()
+            .withMinAvailable(new IntOrString(1))
+            .withSelector(
+                new LabelSelectorBuilder().withMatchLabels(ModelServerNames.selector(ms)).build())
+            .endSpec()
+            .build());
   }
 }

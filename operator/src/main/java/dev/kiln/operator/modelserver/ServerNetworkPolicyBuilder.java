@@ -22,28 +22,27 @@ public final class ServerNetworkPolicyBuilder {
 
   public static Optional<NetworkPolicy> build(ModelServer ms) {
     NetworkPolicySpec np = ms.getSpec().getNetworkPolicy();
-    if (np != null && Boolean.FALSE.equals(np.getEnabled())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        SpecHash.stamp(
-            new NetworkPolicyBuilder()
-                .withMetadata(ModelServerNames.metadata(ms, "network-policy"))
-                .withNewSpec()
-                .withPodSelector(
-                    new LabelSelectorBuilder()
-                        .withMatchLabels(ModelServerNames.selector(ms))
-                        .build())
-                .withPolicyTypes("Ingress")
-                .addNewIngress()
-                .withFrom(peers(np))
-                .addNewPort()
-                .withProtocol("TCP")
-                .withPort(new IntOrString(ModelServerNames.port(ms)))
-                .endPort()
-                .endIngress()
-                .endSpec()
-                .build()));
+    boolean disabled = np != null && Boolean.FALSE.equals(np.getEnabled());
+    return disabled ? Optional.empty() : Optional.of(policy(ms, np));
+  }
+
+  private static NetworkPolicy policy(ModelServer ms, NetworkPolicySpec np) {
+    return SpecHash.stamp(
+        new NetworkPolicyBuilder()
+            .withMetadata(ModelServerNames.metadata(ms, "network-policy"))
+            .withNewSpec()
+            .withPodSelector(
+                new LabelSelectorBuilder().withMatchLabels(ModelServerNames.selector(ms)).build())
+            .withPolicyTypes("Ingress")
+            .addNewIngress()
+            .withFrom(peers(np))
+            .addNewPort()
+            .withProtocol("TCP")
+            .withPort(new IntOrString(ModelServerNames.port(ms)))
+            .endPort()
+            .endIngress()
+            .endSpec()
+            .build());
   }
 
   private static List<NetworkPolicyPeer> peers(NetworkPolicySpec np) {

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A child of a ModelServer as a JOSDK dependent, matched by its {@link SpecHash}: created when
@@ -34,7 +35,7 @@ public abstract class SpecHashDependent<R extends HasMetadata>
   /** The informers see only Kiln's model-server children. */
   static final String SELECTOR = KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.MODEL_SERVER;
 
-  private static final Logger log = LoggerFactory.getLogger(SpecHashDependent.class);
+  private static final Logger log = LoggerFactory.getLogger(ModelServerReconciler.class);
 
   /**
    * A create answered "already exists" for a child the informer has not seen yet: the reconciler
@@ -124,12 +125,24 @@ public abstract class SpecHashDependent<R extends HasMetadata>
     }
   }
 
-  /** Keeps what was done, so the reconciler can tell a create or a replace from no change. */
+  /**
+   * Keeps what was done, so the reconciler can tell a create or a replace from no change. The
+   * workflow runs on its own threads: the log context is set here again.
+   */
   @Override
   public ReconcileResult<R> reconcile(ModelServer ms, Context<ModelServer> context) {
-    ReconcileResult<R> result = super.reconcile(ms, context);
-    context.managedWorkflowAndDependentResourceContext().put(resultKey(resourceType()), result);
-    return result;
+    try (var ignored = MDC.putCloseable("resource", ModelServerReconciler.key(ms))) {
+      ReconcileResult<R> result = super.reconcile(ms, context);
+      context.managedWorkflowAndDependentResourceContext().put(resultKey(resourceType()), result);
+      return result;
+    }
+  }
+
+  @Override
+  public void delete(ModelServer ms, Context<ModelServer> context) {
+    try (var ignored = MDC.putCloseable("resource", ModelServerReconciler.key(ms))) {
+      super.delete(ms, context);
+    }
   }
 
   /** What the workflow did to the child of this kind in this reconcile, if it reconciled it. */
