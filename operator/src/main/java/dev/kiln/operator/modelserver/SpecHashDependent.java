@@ -28,7 +28,8 @@ import org.slf4j.MDC;
  * https://github.com/fabric8io/mockwebserver/issues/76,
  * https://github.com/fabric8io/kubernetes-client/issues/5360) or, without it, a merge into the
  * observed object. A full replace under optimistic locking sets lists exactly on any API server,
- * and one code path serves production and tests. This can go once the mock server applies.
+ * and one code path serves production and tests. Server-side apply can take over once the mock
+ * server implements it.
  */
 public abstract class SpecHashDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, ModelServer> {
@@ -55,11 +56,11 @@ public abstract class SpecHashDependent<R extends HasMetadata>
     Optional<R> build(ModelServer ms, Context<ModelServer> context);
   }
 
-  private final Desired<R> desired;
+  private final Desired<R> builder;
 
-  protected SpecHashDependent(Class<R> kind, Desired<R> desired) {
+  protected SpecHashDependent(Class<R> kind, Desired<R> builder) {
     super(kind);
-    this.desired = desired;
+    this.builder = builder;
   }
 
   /** A field the hash does not cover but a replace must reset (the Deployment's replicas). */
@@ -73,12 +74,12 @@ public abstract class SpecHashDependent<R extends HasMetadata>
   }
 
   boolean wanted(ModelServer ms, Context<ModelServer> context) {
-    return desired.build(ms, context).isPresent();
+    return builder.build(ms, context).isPresent();
   }
 
   @Override
   protected R desired(ModelServer ms, Context<ModelServer> context) {
-    return desired.build(ms, context).orElseThrow();
+    return builder.build(ms, context).orElseThrow();
   }
 
   /** Every child has the ModelServer's name, so finding it needs no desired state. */
