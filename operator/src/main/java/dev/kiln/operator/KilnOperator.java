@@ -102,7 +102,7 @@ public final class KilnOperator implements AutoCloseable {
     TrainingJobReconciler trainingJobs =
         new TrainingJobReconciler(client, config, tokens, events, metrics, progress, clock);
     register(operator, trainingJobs, config);
-    register(operator, new ModelServerReconciler(client, config, events, metrics, clock), config);
+    register(operator, new ModelServerReconciler(config, events, metrics, clock), config);
     HttpEndpoints probes =
         listen(
             "KILN_HTTP_PORT",

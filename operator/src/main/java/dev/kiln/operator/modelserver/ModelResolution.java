@@ -1,5 +1,6 @@
 package dev.kiln.operator.modelserver;
 
+import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ServedModel;
 
 /**
@@ -15,7 +16,7 @@ public record ModelResolution(State state, ServedModel model, String reason, Str
   }
 
   public static ModelResolution resolved(ServedModel model, String message) {
-    return new ModelResolution(State.RESOLVED, model, "Resolved", message);
+    return new ModelResolution(State.RESOLVED, model, ModelServerConditions.RESOLVED, message);
   }
 
   public static ModelResolution waiting(String reason, String message) {

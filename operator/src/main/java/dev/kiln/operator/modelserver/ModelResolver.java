@@ -2,6 +2,7 @@ package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Artifact;
 import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.TrainingJob;
@@ -51,7 +52,7 @@ public final class ModelResolver {
         trainingJobs.stream().filter(tj -> name.equals(tj.getMetadata().getName())).findFirst();
     if (found.isEmpty()) {
       return ModelResolution.failed(
-          "TrainingJobNotFound",
+          ModelServerConditions.TRAINING_JOB_NOT_FOUND,
           "TrainingJob " + name + " does not exist (it is served as soon as it appears)");
     }
     TrainingJob tj = found.get();
@@ -62,11 +63,12 @@ public final class ModelResolver {
               ? " (" + tj.getStatus().getFailure().getReason() + ")"
               : "";
       return ModelResolution.failed(
-          "TrainingJobFailed", "TrainingJob " + name + " failed" + why + "; it has no model");
+          ModelServerConditions.TRAINING_JOB_FAILED,
+          "TrainingJob " + name + " failed" + why + "; it has no model");
     }
     if (phase != TrainingJobPhase.Succeeded || artifactUri(tj) == null) {
       return ModelResolution.waiting(
-          "WaitingForTrainingJob",
+          ModelServerConditions.WAITING_FOR_TRAINING_JOB,
           "waiting for TrainingJob "
               + name
               + " to succeed (phase "
@@ -90,7 +92,7 @@ public final class ModelResolver {
               .filter(tj -> phase(tj) == TrainingJobPhase.Succeeded && !servable(tj))
               .count();
       return ModelResolution.waiting(
-          "NoQualifiedModel",
+          ModelServerConditions.NO_QUALIFIED_MODEL,
           "no Succeeded and qualified TrainingJob matches "
               + LabelSelectors.describe(selector)
               + " yet ("

@@ -23,7 +23,26 @@ public final class ModelServerSpecValidator {
 
   public static List<String> problems(ModelServer ms) {
     List<String> problems = new ArrayList<>();
-    String name = ms.getMetadata().getName();
+    name(ms.getMetadata().getName(), problems);
+    ModelServerSpec spec = ms.getSpec();
+    if (spec == null) {
+      problems.add("spec is required");
+      return problems;
+    }
+    model(spec.getModel(), problems);
+    autoscaling(spec.getAutoscaling(), problems);
+    if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {
+      problems.add("spec.port must be 1-65535");
+    }
+    if (spec.getReplicas() != null && spec.getReplicas() < 0) {
+      problems.add("spec.replicas must not be negative");
+    }
+    reservedEnv(spec, problems);
+    quantities(spec.getResources(), problems);
+    return problems;
+  }
+
+  private static void name(String name, List<String> problems) {
     if (name.length() > Validation.MAX_NAME || !name.matches(DNS1035_LABEL)) {
       problems.add(
           "metadata.name '"
@@ -31,65 +50,61 @@ public final class ModelServerSpecValidator {
               + "' must be at most 63 characters, start with a letter and contain only a-z, 0-9"
               + " and '-': it names the Service");
     }
-    ModelServerSpec spec = ms.getSpec();
-    if (spec == null) {
-      problems.add("spec is required");
-      return problems;
-    }
-    ModelSource model = spec.getModel();
+  }
+
+  private static void model(ModelSource model, List<String> problems) {
     if (model == null) {
       problems.add("spec.model is required");
-    } else {
-      int set =
-          (model.getTrainingJobRef() != null ? 1 : 0)
-              + (model.getLatest() != null ? 1 : 0)
-              + (model.getUri() != null ? 1 : 0);
-      if (set != 1) {
-        problems.add("spec.model: set exactly one of trainingJobRef, latest or uri");
-      }
-      if (model.getUri() != null && !model.getUri().matches(Validation.SOURCE_URI)) {
-        problems.add(
-            "spec.model.uri '"
-                + model.getUri()
-                + "' must be pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>");
-      }
-      if (model.getCredentialsSecret() != null
-          && (model.getUri() == null || model.getUri().startsWith(ModelLocation.PVC_SCHEME))) {
-        problems.add("spec.model.credentialsSecret applies only to an s3:// or https:// uri");
-      }
-      if (model.getLatest() != null && model.getLatest().getSelector() == null) {
-        problems.add("spec.model.latest.selector is required");
-      }
-      if (model.getTrainingJobRef() != null && model.getTrainingJobRef().getName() == null) {
-        problems.add("spec.model.trainingJobRef.name is required");
-      }
+      return;
     }
-    Autoscaling a = spec.getAutoscaling();
-    if (a != null) {
-      if (a.getMaxReplicas() == null) {
-        problems.add("spec.autoscaling.maxReplicas is required");
-      } else if (ModelServerChildren.minReplicas(a) > a.getMaxReplicas()) {
-        problems.add(
-            "spec.autoscaling.minReplicas must be less than or equal to"
-                + " spec.autoscaling.maxReplicas");
-      }
+    int set =
+        (model.getTrainingJobRef() != null ? 1 : 0)
+            + (model.getLatest() != null ? 1 : 0)
+            + (model.getUri() != null ? 1 : 0);
+    if (set != 1) {
+      problems.add("spec.model: set exactly one of trainingJobRef, latest or uri");
     }
-    if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {
-      problems.add("spec.port must be 1-65535");
+    if (model.getUri() != null && !model.getUri().matches(Validation.SOURCE_URI)) {
+      problems.add(
+          "spec.model.uri '"
+              + model.getUri()
+              + "' must be pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>");
     }
-    if (spec.getReplicas() != null && spec.getReplicas() < 0) {
-      problems.add("spec.replicas must not be negative");
+    if (model.getCredentialsSecret() != null
+        && (model.getUri() == null || model.getUri().startsWith(ModelLocation.PVC_SCHEME))) {
+      problems.add("spec.model.credentialsSecret applies only to an s3:// or https:// uri");
     }
-    if (spec.getEnv() != null) {
-      spec.getEnv().stream()
-          .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
-          .forEach(
-              e ->
-                  problems.add(
-                      "spec.env: " + e.getName() + " is reserved (KILN_ variables are Kiln's)"));
+    if (model.getLatest() != null && model.getLatest().getSelector() == null) {
+      problems.add("spec.model.latest.selector is required");
     }
-    quantities(spec.getResources(), problems);
-    return problems;
+    if (model.getTrainingJobRef() != null && model.getTrainingJobRef().getName() == null) {
+      problems.add("spec.model.trainingJobRef.name is required");
+    }
+  }
+
+  private static void autoscaling(Autoscaling a, List<String> problems) {
+    if (a == null) {
+      return;
+    }
+    if (a.getMaxReplicas() == null) {
+      problems.add("spec.autoscaling.maxReplicas is required");
+    } else if (ServerReplicas.minReplicas(a) > a.getMaxReplicas()) {
+      problems.add(
+          "spec.autoscaling.minReplicas must be less than or equal to"
+              + " spec.autoscaling.maxReplicas");
+    }
+  }
+
+  private static void reservedEnv(ModelServerSpec spec, List<String> problems) {
+    if (spec.getEnv() == null) {
+      return;
+    }
+    spec.getEnv().stream()
+        .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
+        .forEach(
+            e ->
+                problems.add(
+                    "spec.env: " + e.getName() + " is reserved (KILN_ variables are Kiln's)"));
   }
 
   private static void quantities(ResourceRequirements resources, List<String> problems) {

@@ -55,20 +55,17 @@ public final class ServerDeploymentBuilder {
   static final String MODEL_VOLUME = "model";
   static final String TMP_VOLUME = "tmp";
 
-  private final OperatorConfig config;
+  private ServerDeploymentBuilder() {}
 
-  public ServerDeploymentBuilder(OperatorConfig config) {
-    this.config = config;
-  }
-
-  public Deployment build(ModelServer ms, ServedModel model) {
-    return ModelServerChildren.withSpecHash(
+  /** The Deployment serving {@code model}; the images come from the operator's configuration. */
+  public static Deployment build(ModelServer ms, ServedModel model, OperatorConfig config) {
+    return SpecHash.stamp(
         new DeploymentBuilder()
-            .withMetadata(ModelServerChildren.metadata(ms, ModelServerChildren.SERVER))
+            .withMetadata(ModelServerNames.metadata(ms, ModelServerNames.SERVER))
             .withNewSpec()
-            .withReplicas(ModelServerChildren.replicas(ms))
+            .withReplicas(ServerReplicas.replicas(ms))
             .withNewSelector()
-            .withMatchLabels(ModelServerChildren.selector(ms))
+            .withMatchLabels(ModelServerNames.selector(ms))
             .endSelector()
             .withRevisionHistoryLimit(3)
             .withNewStrategy()
@@ -78,13 +75,15 @@ public final class ServerDeploymentBuilder {
             .withMaxSurge(new IntOrString(1))
             .endRollingUpdate()
             .endStrategy()
-            .withTemplate(template(ms, model))
+            .withTemplate(template(ms, model, config))
             .endSpec()
             .build());
   }
 
-  private PodTemplateSpec template(ModelServer ms, ServedModel model) {
-    Map<String, String> labels = new LinkedHashMap<>(ModelServerChildren.labels(ms, "server"));
+  private static PodTemplateSpec template(
+      ModelServer ms, ServedModel model, OperatorConfig config) {
+    Map<String, String> labels =
+        new LinkedHashMap<>(ModelServerNames.labels(ms, ModelServerNames.SERVER));
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(MODEL_URI, model.getUri());
     if (model.getSha256() != null) {
@@ -96,19 +95,19 @@ public final class ServerDeploymentBuilder {
             .withLabels(labels)
             .withAnnotations(annotations)
             .endMetadata()
-            .withSpec(podSpec(ms, model))
+            .withSpec(podSpec(ms, model, config))
             .build();
-    String hash = ModelServerChildren.hash(template);
+    String hash = SpecHash.hash(template);
     template.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash);
     return template;
   }
 
-  private PodSpec podSpec(ModelServer ms, ServedModel model) {
+  private static PodSpec podSpec(ModelServer ms, ServedModel model, OperatorConfig config) {
     ModelServerSpec spec = ms.getSpec();
     ModelLocation location = ModelLocation.of(model.getUri());
     List<Container> init = new ArrayList<>();
     if (!location.onClaim()) {
-      init.add(loader(ms, model));
+      init.add(loader(ms, model, config));
     }
     List<Volume> volumes = new ArrayList<>();
     volumes.add(
@@ -122,7 +121,7 @@ public final class ServerDeploymentBuilder {
     return new PodSpecBuilder()
         .withSecurityContext(PodSecurity.pod())
         .withInitContainers(init)
-        .withContainers(server(ms, model, location))
+        .withContainers(server(ms, model, location, config))
         .withVolumes(volumes)
         .withServiceAccountName(spec.getServiceAccountName())
         // The server needs no Kubernetes API access unless the user chose an account.
@@ -137,30 +136,21 @@ public final class ServerDeploymentBuilder {
         .build();
   }
 
-  private Container server(ModelServer ms, ServedModel model, ModelLocation location) {
+  private static Container server(
+      ModelServer ms, ServedModel model, ModelLocation location, OperatorConfig config) {
     ModelServerSpec spec = ms.getSpec();
-    int port = ModelServerChildren.port(ms);
-    String modelDir = location.onClaim() ? claimDir(location) : MODEL_DIR;
-    List<EnvVar> env = new ArrayList<>();
-    env.add(env("KILN_MODEL_DIR", modelDir));
-    env.add(env("KILN_MODEL_NAME", ms.getMetadata().getName()));
-    env.add(env("KILN_MODEL_FORMAT", model.getFormat()));
-    env.add(env("KILN_PORT", Integer.toString(port)));
-    env.add(env("PORT", Integer.toString(port)));
-    if (spec.getEnv() != null) {
-      env.addAll(spec.getEnv());
-    }
+    int port = ModelServerNames.port(ms);
     boolean ownImage = spec.getImage() == null;
     return new ContainerBuilder()
-        .withName(ModelServerChildren.SERVER)
+        .withName(ModelServerNames.SERVER)
         .withImage(ownImage ? config.modelServerImage() : spec.getImage())
         .withCommand(spec.getCommand())
         .withArgs(spec.getArgs())
-        .withEnv(env)
+        .withEnv(serverEnv(ms, model, location))
         .withEnvFrom(spec.getEnvFrom())
         .withResources(spec.getResources())
         .addNewPort()
-        .withName(ModelServerChildren.PORT_NAME)
+        .withName(ModelServerNames.PORT_NAME)
         .withContainerPort(port)
         .withProtocol("TCP")
         .endPort()
@@ -177,7 +167,22 @@ public final class ServerDeploymentBuilder {
         .build();
   }
 
-  private Container loader(ModelServer ms, ServedModel model) {
+  /** Kiln's variables (the pod contract), then the user's. */
+  private static List<EnvVar> serverEnv(ModelServer ms, ServedModel model, ModelLocation location) {
+    String port = Integer.toString(ModelServerNames.port(ms));
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("KILN_MODEL_DIR", location.onClaim() ? claimDir(location) : MODEL_DIR));
+    env.add(env("KILN_MODEL_NAME", ms.getMetadata().getName()));
+    env.add(env("KILN_MODEL_FORMAT", model.getFormat()));
+    env.add(env("KILN_PORT", port));
+    env.add(env("PORT", port));
+    if (ms.getSpec().getEnv() != null) {
+      env.addAll(ms.getSpec().getEnv());
+    }
+    return env;
+  }
+
+  private static Container loader(ModelServer ms, ServedModel model, OperatorConfig config) {
     ContainerBuilder loader =
         new ContainerBuilder()
             .withName(LOADER)

@@ -1,6 +1,7 @@
 package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.operator.support.Pods;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,20 +42,7 @@ public final class ServerPodFailures {
         Instant due = runningSince.get().plus(readinessDeadline);
         if (!now.isBefore(due)) {
           return new Finding(
-              Optional.of(
-                  Failure.builder()
-                      .reason("ReadinessTimeout")
-                      .message(
-                          "the server has been running since "
-                              + Times.format(runningSince.get())
-                              + " without passing its readiness probe (GET "
-                              + ServerDeploymentBuilder.READY_PATH
-                              + ") for more than "
-                              + readinessDeadline.toMinutes()
-                              + " minutes: the model may not load; see the pod's log")
-                      .pod(pod.getMetadata().getName())
-                      .container(ModelServerChildren.SERVER)
-                      .build()),
+              Optional.of(readinessTimeout(pod, runningSince.get(), readinessDeadline)),
               Optional.empty());
         }
         recheck = recheck == null || due.isBefore(recheck) ? due : recheck;
@@ -64,19 +51,26 @@ public final class ServerPodFailures {
     return new Finding(Optional.empty(), Optional.ofNullable(recheck));
   }
 
+  private static Failure readinessTimeout(Pod pod, Instant runningSince, Duration deadline) {
+    return Failure.builder()
+        .reason(ModelServerConditions.READINESS_TIMEOUT)
+        .message(
+            "the server has been running since "
+                + Times.format(runningSince)
+                + " without passing its readiness probe (GET "
+                + ServerDeploymentBuilder.READY_PATH
+                + ") for more than "
+                + deadline.toMinutes()
+                + " minutes: the model may not load; see the pod's log")
+        .pod(pod.getMetadata().getName())
+        .container(ModelServerNames.SERVER)
+        .build();
+  }
+
   private static Optional<Failure> explain(Pod pod) {
-    String name = pod.getMetadata().getName();
-    for (PodCondition c : Pods.conditions(pod)) {
-      if ("PodScheduled".equals(c.getType())
-          && "False".equals(c.getStatus())
-          && "Unschedulable".equals(c.getReason())) {
-        return Optional.of(
-            Failure.builder()
-                .reason("Unschedulable")
-                .message(Pods.bound(c.getMessage()))
-                .pod(name)
-                .build());
-      }
+    Optional<Failure> unschedulable = unschedulable(pod);
+    if (unschedulable.isPresent()) {
+      return unschedulable;
     }
     for (ContainerStatus cs : Pods.containerStatuses(pod)) {
       ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
@@ -87,37 +81,58 @@ public final class ServerPodFailures {
       if (stuck.isPresent()) {
         return stuck;
       }
-      if ("CrashLoopBackOff".equals(waiting.getReason())) {
-        ContainerStateTerminated last = lastTerminated(cs);
-        Integer exitCode = last == null ? null : last.getExitCode();
-        boolean oom = last != null && "OOMKilled".equals(last.getReason());
-        String what =
-            ServerDeploymentBuilder.LOADER.equals(cs.getName())
-                ? "the model download (container " + cs.getName() + ")"
-                : "container " + cs.getName();
-        StringBuilder message = new StringBuilder(what).append(" keeps crashing");
-        if (oom) {
-          message.append(": killed for exceeding its memory limit");
-        } else if (exitCode != null) {
-          message.append(": exit code ").append(exitCode);
-        }
-        if (cs.getRestartCount() != null) {
-          message.append(" (restarted ").append(cs.getRestartCount()).append(" times)");
-        }
-        if (!oom && last != null && last.getMessage() != null && !last.getMessage().isBlank()) {
-          message.append(": ").append(lastLine(last.getMessage()));
-        }
-        return Optional.of(
-            Failure.builder()
-                .reason(oom ? "OOMKilled" : "CrashLoopBackOff")
-                .message(Pods.bound(message.toString()))
-                .pod(name)
-                .container(cs.getName())
-                .exitCode(exitCode)
-                .build());
+      if (ModelServerConditions.CRASH_LOOP_BACK_OFF.equals(waiting.getReason())) {
+        return Optional.of(crashLoop(pod, cs));
       }
     }
     return Optional.empty();
+  }
+
+  private static Optional<Failure> unschedulable(Pod pod) {
+    return Pods.conditions(pod).stream()
+        .filter(
+            c ->
+                "PodScheduled".equals(c.getType())
+                    && "False".equals(c.getStatus())
+                    && ModelServerConditions.UNSCHEDULABLE.equals(c.getReason()))
+        .findFirst()
+        .map(
+            c ->
+                Failure.builder()
+                    .reason(ModelServerConditions.UNSCHEDULABLE)
+                    .message(Pods.bound(c.getMessage()))
+                    .pod(pod.getMetadata().getName())
+                    .build());
+  }
+
+  /** A container that keeps crashing, with its last exit code (or the OOM kill) and message. */
+  private static Failure crashLoop(Pod pod, ContainerStatus cs) {
+    ContainerStateTerminated last = lastTerminated(cs);
+    Integer exitCode = last == null ? null : last.getExitCode();
+    boolean oom = last != null && ModelServerConditions.OOM_KILLED.equals(last.getReason());
+    String what =
+        ServerDeploymentBuilder.LOADER.equals(cs.getName())
+            ? "the model download (container " + cs.getName() + ")"
+            : "container " + cs.getName();
+    StringBuilder message = new StringBuilder(what).append(" keeps crashing");
+    if (oom) {
+      message.append(": killed for exceeding its memory limit");
+    } else if (exitCode != null) {
+      message.append(": exit code ").append(exitCode);
+    }
+    if (cs.getRestartCount() != null) {
+      message.append(" (restarted ").append(cs.getRestartCount()).append(" times)");
+    }
+    if (!oom && last != null && last.getMessage() != null && !last.getMessage().isBlank()) {
+      message.append(": ").append(lastLine(last.getMessage()));
+    }
+    return Failure.builder()
+        .reason(oom ? ModelServerConditions.OOM_KILLED : ModelServerConditions.CRASH_LOOP_BACK_OFF)
+        .message(Pods.bound(message.toString()))
+        .pod(pod.getMetadata().getName())
+        .container(cs.getName())
+        .exitCode(exitCode)
+        .build();
   }
 
   /** When the server container of a running pod started, if the pod is not ready. */
@@ -129,7 +144,7 @@ public final class ServerPodFailures {
       return Optional.empty();
     }
     return pod.getStatus().getContainerStatuses().stream()
-        .filter(cs -> ModelServerChildren.SERVER.equals(cs.getName()))
+        .filter(cs -> ModelServerNames.SERVER.equals(cs.getName()))
         .filter(cs -> !Boolean.TRUE.equals(cs.getReady()))
         .map(ContainerStatus::getState)
         .filter(s -> s != null && s.getRunning() != null)

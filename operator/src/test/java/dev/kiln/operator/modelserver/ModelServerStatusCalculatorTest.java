@@ -30,8 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The status a user sees for each situation of the model, the Deployment and its pods. */
 class ModelServerStatusCalculatorTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-  static final ServerDeploymentBuilder BUILDER =
-      new ServerDeploymentBuilder(ServerDeploymentBuilderTest.CONFIG);
   static final ModelResolution RESOLVED =
       ModelResolution.resolved(ModelServers.pvcModel(), "Serving the model of TrainingJob iris");
   static final ModelResolution WAITING =
@@ -50,7 +48,7 @@ class ModelServerStatusCalculatorTest {
       int desired, long generation, long observed, int updated, int ready) {
     ModelServer ms = ModelServers.fromJob("iris", "iris");
     ms.getSpec().setReplicas(desired);
-    Deployment d = BUILDER.build(ms, ModelServers.pvcModel());
+    Deployment d = ServerDeploymentBuilderTest.build(ms, ModelServers.pvcModel());
     d.getMetadata().setGeneration(generation);
     d.setStatus(
         new DeploymentStatusBuilder()

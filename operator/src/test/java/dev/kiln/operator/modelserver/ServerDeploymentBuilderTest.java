@@ -31,12 +31,15 @@ class ServerDeploymentBuilderTest {
           Map.of(
               "KILN_MODEL_SERVER_IMAGE", "registry.example/kiln-model-server:1",
               "KILN_LOADER_IMAGE", "registry.example/kiln-loader:1"));
-  final ServerDeploymentBuilder builder = new ServerDeploymentBuilder(CONFIG);
+
+  static Deployment build(ModelServer ms, ServedModel model) {
+    return ServerDeploymentBuilder.build(ms, model, CONFIG);
+  }
 
   @Test
   void modelOnAClaimIsMountedReadOnlyAndTheServerPointsAtItsFolder() {
     ModelServer ms = ModelServers.fromJob("iris", "iris");
-    Deployment d = builder.build(ms, ModelServers.pvcModel());
+    Deployment d = build(ms, ModelServers.pvcModel());
 
     assertThat(d.getMetadata().getName()).isEqualTo("iris");
     assertThat(d.getMetadata().getNamespace()).isEqualTo("team-a");
@@ -66,8 +69,7 @@ class ServerDeploymentBuilderTest {
   void aClaimPathThatIsAFolderIsUsedAsIs() {
     ModelServer ms = ModelServers.fromUri("m", "pvc://models/iris/v3/");
     Container server =
-        builder
-            .build(ms, ServedModel.builder().uri("pvc://models/iris/v3/").build())
+        build(ms, ServedModel.builder().uri("pvc://models/iris/v3/").build())
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -75,8 +77,7 @@ class ServerDeploymentBuilderTest {
             .get(0);
     assertThat(env(server)).containsEntry("KILN_MODEL_DIR", "/kiln/model-store/iris/v3");
     Container bare =
-        builder
-            .build(ms, ServedModel.builder().uri("pvc://models").build())
+        build(ms, ServedModel.builder().uri("pvc://models").build())
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -93,8 +94,7 @@ class ServerDeploymentBuilderTest {
         .setEnvFrom(
             List.of(
                 new EnvFromSourceBuilder().withNewConfigMapRef("server-settings", false).build()));
-    Deployment d =
-        builder.build(ms, ServedModel.builder().uri("s3://models/fraud/v7/model.onnx").build());
+    Deployment d = build(ms, ServedModel.builder().uri("s3://models/fraud/v7/model.onnx").build());
 
     PodSpec pod = d.getSpec().getTemplate().getSpec();
     assertThat(volume(pod, "model").getEmptyDir()).isNotNull();
@@ -130,7 +130,7 @@ class ServerDeploymentBuilderTest {
             ModelServers.fromUri("b", "https://models.example/m.onnx"))) {
       ms.getSpec().setImage(ms.getMetadata().getName().equals("b") ? "custom/server:2" : null);
       Deployment d =
-          builder.build(
+          build(
               ms,
               ServedModel.builder()
                   .uri(
@@ -157,7 +157,7 @@ class ServerDeploymentBuilderTest {
 
   @Test
   void theReferenceServerRunsWithAReadOnlyRootAndAWritableTmp() {
-    Deployment d = builder.build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
+    Deployment d = build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
     Container server = d.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(server.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
@@ -168,13 +168,7 @@ class ServerDeploymentBuilderTest {
     ModelServer ms = ModelServers.fromJob("iris", "iris");
     ms.getSpec().setPort(9000);
     Container server =
-        builder
-            .build(ms, ModelServers.pvcModel())
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0);
+        build(ms, ModelServers.pvcModel()).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
     assertThat(server.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9000);
     assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
@@ -192,7 +186,7 @@ class ServerDeploymentBuilderTest {
 
   @Test
   void rollingUpdateKeepsTheOldModelServingUntilTheNewOneIsReady() {
-    Deployment d = builder.build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
+    Deployment d = build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
     var strategy = d.getSpec().getStrategy();
     assertThat(strategy.getType()).isEqualTo("RollingUpdate");
     assertThat(strategy.getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
@@ -202,10 +196,10 @@ class ServerDeploymentBuilderTest {
   @Test
   void aNewModelChangesThePodTemplateAndTheSameInputsGiveTheSameDeployment() {
     ModelServer ms = ModelServers.fromJob("iris", "iris");
-    Deployment first = builder.build(ms, ModelServers.pvcModel());
-    Deployment again = builder.build(ms, ModelServers.pvcModel());
+    Deployment first = build(ms, ModelServers.pvcModel());
+    Deployment again = build(ms, ModelServers.pvcModel());
     Deployment newer =
-        builder.build(
+        build(
             ms,
             ModelServers.pvcModel().toBuilder()
                 .uri("pvc://iris-2-workspace/model/model.onnx")
@@ -219,8 +213,7 @@ class ServerDeploymentBuilderTest {
         .containsKey("kiln.dev/template-hash");
     assertThat(newer.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("kiln.dev/model-sha256", "cd34");
-    assertThat(ModelServerChildren.specHash(newer))
-        .isNotEqualTo(ModelServerChildren.specHash(first));
+    assertThat(SpecHash.of(newer)).isNotEqualTo(SpecHash.of(first));
     assertThat(
             newer
                 .getSpec()
@@ -233,7 +226,7 @@ class ServerDeploymentBuilderTest {
 
   @Test
   void labelsSelectorAndControllerOwnerReference() {
-    Deployment d = builder.build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
+    Deployment d = build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
     assertThat(d.getMetadata().getLabels())
         .containsEntry(KilnLabels.MODEL_SERVER, "iris")
         .containsEntry(KilnLabels.MANAGED_BY, "kiln-operator")
@@ -269,7 +262,7 @@ class ServerDeploymentBuilderTest {
     spec.setImagePullSecrets(List.of(new LocalObjectReference("regcred")));
     spec.setReplicas(3);
 
-    Deployment d = builder.build(ms, ModelServers.pvcModel());
+    Deployment d = build(ms, ModelServers.pvcModel());
     PodSpec pod = d.getSpec().getTemplate().getSpec();
     Container server = pod.getContainers().get(0);
     assertThat(d.getSpec().getReplicas()).isEqualTo(3);
@@ -294,7 +287,7 @@ class ServerDeploymentBuilderTest {
     ModelServer ms = ModelServers.fromJob("iris", "iris");
     ms.getSpec().setReplicas(5);
     ms.getSpec().setAutoscaling(Autoscaling.builder().minReplicas(2).maxReplicas(6).build());
-    assertThat(builder.build(ms, ModelServers.pvcModel()).getSpec().getReplicas()).isEqualTo(2);
+    assertThat(build(ms, ModelServers.pvcModel()).getSpec().getReplicas()).isEqualTo(2);
   }
 
   static Map<String, String> env(Container c) {

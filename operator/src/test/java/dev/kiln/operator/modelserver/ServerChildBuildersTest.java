@@ -17,13 +17,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Service, HPA, NetworkPolicy and PDB of a ModelServer. */
-class ModelServerChildrenTest {
+class ServerChildBuildersTest {
   final ModelServer ms = ModelServers.fromJob("iris", "iris");
 
   @Test
   void serviceIsClusterIpOnTheServerPortNamedHttp() {
     ms.getSpec().setPort(9000);
-    Service svc = ModelServerChildren.service(ms);
+    Service svc = ServerServiceBuilder.build(ms);
     assertThat(svc.getMetadata().getName()).isEqualTo("iris");
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getSelector())
@@ -38,18 +38,18 @@ class ModelServerChildrenTest {
               assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
             });
     owned(svc);
-    assertThat(ModelServerChildren.url(ms)).isEqualTo("http://iris.team-a.svc.cluster.local:9000");
+    assertThat(ModelServerNames.url(ms)).isEqualTo("http://iris.team-a.svc.cluster.local:9000");
   }
 
   @Test
   void defaultPortIs8080() {
-    assertThat(ModelServerChildren.service(ms).getSpec().getPorts().get(0).getPort())
+    assertThat(ServerServiceBuilder.build(ms).getSpec().getPorts().get(0).getPort())
         .isEqualTo(8080);
   }
 
   @Test
   void autoscalerOnlyWithAutoscalingOnCpuUtilisation() {
-    assertThat(ModelServerChildren.autoscaler(ms)).isEmpty();
+    assertThat(ServerAutoscalerBuilder.build(ms)).isEmpty();
     ms.getSpec()
         .setAutoscaling(
             Autoscaling.builder()
@@ -57,7 +57,7 @@ class ModelServerChildrenTest {
                 .maxReplicas(10)
                 .targetCpuUtilizationPercentage(60)
                 .build());
-    HorizontalPodAutoscaler hpa = ModelServerChildren.autoscaler(ms).orElseThrow();
+    HorizontalPodAutoscaler hpa = ServerAutoscalerBuilder.build(ms).orElseThrow();
     assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
     assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("iris");
@@ -73,7 +73,7 @@ class ModelServerChildrenTest {
   @Test
   void autoscalerDefaultsToOneReplicaAndEightyPercent() {
     ms.getSpec().setAutoscaling(Autoscaling.builder().maxReplicas(3).build());
-    HorizontalPodAutoscaler hpa = ModelServerChildren.autoscaler(ms).orElseThrow();
+    HorizontalPodAutoscaler hpa = ServerAutoscalerBuilder.build(ms).orElseThrow();
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
     assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
         .isEqualTo(80);
@@ -81,9 +81,9 @@ class ModelServerChildrenTest {
 
   @Test
   void networkPolicyByDefaultAdmitsTheSameNamespaceToTheServerPortOnly() {
-    NetworkPolicy np = ModelServerChildren.networkPolicy(ms).orElseThrow();
+    NetworkPolicy np = ServerNetworkPolicyBuilder.build(ms).orElseThrow();
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
-        .isEqualTo(ModelServerChildren.selector(ms));
+        .isEqualTo(ModelServerNames.selector(ms));
     assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
     var ingress = np.getSpec().getIngress();
     assertThat(ingress).hasSize(1);
@@ -115,7 +115,7 @@ class ModelServerChildrenTest {
     ms.getSpec()
         .setNetworkPolicy(
             NetworkPolicySpec.builder().allowFrom(List.of(gateway, monitoring)).build());
-    NetworkPolicy np = ModelServerChildren.networkPolicy(ms).orElseThrow();
+    NetworkPolicy np = ServerNetworkPolicyBuilder.build(ms).orElseThrow();
     var from = np.getSpec().getIngress().get(0).getFrom();
     assertThat(from).hasSize(2);
     assertThat(from.get(0).getPodSelector().getMatchLabels()).containsEntry("app", "gateway");
@@ -128,21 +128,21 @@ class ModelServerChildrenTest {
   @Test
   void noNetworkPolicyWhenDisabled() {
     ms.getSpec().setNetworkPolicy(NetworkPolicySpec.builder().enabled(false).build());
-    assertThat(ModelServerChildren.networkPolicy(ms)).isEmpty();
+    assertThat(ServerNetworkPolicyBuilder.build(ms)).isEmpty();
     ms.getSpec().setNetworkPolicy(NetworkPolicySpec.builder().enabled(true).build());
-    assertThat(ModelServerChildren.networkPolicy(ms)).isPresent();
+    assertThat(ServerNetworkPolicyBuilder.build(ms)).isPresent();
   }
 
   @Test
   void disruptionBudgetOnlyWithMoreThanOneReplica() {
-    assertThat(ModelServerChildren.disruptionBudget(ms)).isEmpty();
+    assertThat(ServerDisruptionBudgetBuilder.build(ms)).isEmpty();
     ms.getSpec().setReplicas(1);
-    assertThat(ModelServerChildren.disruptionBudget(ms)).isEmpty();
+    assertThat(ServerDisruptionBudgetBuilder.build(ms)).isEmpty();
     ms.getSpec().setReplicas(2);
-    PodDisruptionBudget pdb = ModelServerChildren.disruptionBudget(ms).orElseThrow();
+    PodDisruptionBudget pdb = ServerDisruptionBudgetBuilder.build(ms).orElseThrow();
     assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
     assertThat(pdb.getSpec().getSelector().getMatchLabels())
-        .isEqualTo(ModelServerChildren.selector(ms));
+        .isEqualTo(ModelServerNames.selector(ms));
     owned(pdb);
   }
 
@@ -150,17 +150,17 @@ class ModelServerChildrenTest {
   void disruptionBudgetWithAutoscalingFollowsMinReplicas() {
     ms.getSpec().setReplicas(5);
     ms.getSpec().setAutoscaling(Autoscaling.builder().maxReplicas(4).build());
-    assertThat(ModelServerChildren.disruptionBudget(ms)).as("minReplicas defaults to 1").isEmpty();
+    assertThat(ServerDisruptionBudgetBuilder.build(ms)).as("minReplicas defaults to 1").isEmpty();
     ms.getSpec().setAutoscaling(Autoscaling.builder().minReplicas(2).maxReplicas(4).build());
-    assertThat(ModelServerChildren.disruptionBudget(ms)).isPresent();
+    assertThat(ServerDisruptionBudgetBuilder.build(ms)).isPresent();
   }
 
   @Test
   void specHashIsStableAndFollowsTheSpec() {
-    String first = ModelServerChildren.specHash(ModelServerChildren.service(ms));
-    assertThat(ModelServerChildren.specHash(ModelServerChildren.service(ms))).isEqualTo(first);
+    String first = SpecHash.of(ServerServiceBuilder.build(ms));
+    assertThat(SpecHash.of(ServerServiceBuilder.build(ms))).isEqualTo(first);
     ms.getSpec().setPort(9090);
-    assertThat(ModelServerChildren.specHash(ModelServerChildren.service(ms))).isNotEqualTo(first);
+    assertThat(SpecHash.of(ServerServiceBuilder.build(ms))).isNotEqualTo(first);
   }
 
   private static void owned(HasMetadata child) {
@@ -170,6 +170,6 @@ class ModelServerChildrenTest {
     assertThat(child.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
-    assertThat(child.getMetadata().getAnnotations()).containsKey(ModelServerChildren.SPEC_HASH);
+    assertThat(child.getMetadata().getAnnotations()).containsKey(SpecHash.ANNOTATION);
   }
 }
