@@ -1,18 +1,9 @@
 package dev.kiln.modelserver;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -140,93 +131,24 @@ final class InputTensors {
   private static OnnxTensor create(
       OrtEnvironment env, TensorSpec spec, String datatype, List<JsonNode> flat, long[] shape)
       throws ApiException, OrtException {
-    String name = spec.name();
-    int n = flat.size();
+    InputValues values = new InputValues(spec.name(), flat);
     return switch (spec.type()) {
-      case FLOAT ->
-          OnnxTensor.createTensor(
-              env,
-              fill(FloatBuffer.allocate(n), flat, (b, v) -> b.put((float) number(name, v))),
-              shape);
-      case DOUBLE ->
-          OnnxTensor.createTensor(
-              env, fill(DoubleBuffer.allocate(n), flat, (b, v) -> b.put(number(name, v))), shape);
-      case INT64 ->
-          OnnxTensor.createTensor(
-              env,
-              fill(
-                  LongBuffer.allocate(n),
-                  flat,
-                  (b, v) -> b.put(integer(name, v, Long.MIN_VALUE, Long.MAX_VALUE))),
-              shape);
-      case INT32 ->
-          OnnxTensor.createTensor(
-              env,
-              fill(
-                  IntBuffer.allocate(n),
-                  flat,
-                  (b, v) -> b.put((int) integer(name, v, Integer.MIN_VALUE, Integer.MAX_VALUE))),
-              shape);
-      case INT16 ->
-          OnnxTensor.createTensor(
-              env,
-              fill(
-                  ShortBuffer.allocate(n),
-                  flat,
-                  (b, v) -> b.put((short) integer(name, v, Short.MIN_VALUE, Short.MAX_VALUE))),
-              shape);
+      case FLOAT -> OnnxTensor.createTensor(env, values.floats(), shape);
+      case DOUBLE -> OnnxTensor.createTensor(env, values.doubles(), shape);
+      case INT64 -> OnnxTensor.createTensor(env, values.longs(), shape);
+      case INT32 -> OnnxTensor.createTensor(env, values.ints(), shape);
+      case INT16 -> OnnxTensor.createTensor(env, values.shorts(), shape);
       case INT8, UINT8, BOOL ->
-          OnnxTensor.createTensor(
-              env,
-              fill(
-                  ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder()),
-                  flat,
-                  (b, v) -> b.put(oneByte(name, spec.type(), v))),
-              shape,
-              spec.type());
-      case STRING -> OnnxTensor.createTensor(env, strings(name, flat), shape);
+          OnnxTensor.createTensor(env, values.bytes(spec.type()), shape, spec.type());
+      case STRING -> OnnxTensor.createTensor(env, values.strings(), shape);
       default ->
           throw ApiException.badRequest(
-              "input '" + name + "': datatype " + datatype + " is not supported by this server");
+              "input '"
+                  + spec.name()
+                  + "': datatype "
+                  + datatype
+                  + " is not supported by this server");
     };
-  }
-
-  /** Puts one value into a buffer, or refuses it. */
-  private interface Put<B extends Buffer> {
-    void put(B buffer, JsonNode value) throws ApiException;
-  }
-
-  private static <B extends Buffer> B fill(B buffer, List<JsonNode> values, Put<B> put)
-      throws ApiException {
-    for (JsonNode v : values) {
-      put.put(buffer, v);
-    }
-    buffer.flip();
-    return buffer;
-  }
-
-  private static byte oneByte(String name, OnnxJavaType type, JsonNode v) throws ApiException {
-    if (type == OnnxJavaType.BOOL) {
-      if (!v.isBoolean()) {
-        throw ApiException.badRequest("input '" + name + "': BOOL data must be true/false");
-      }
-      return (byte) (v.asBoolean() ? 1 : 0);
-    }
-    if (type == OnnxJavaType.INT8) {
-      return (byte) integer(name, v, Byte.MIN_VALUE, Byte.MAX_VALUE);
-    }
-    return (byte) integer(name, v, 0, 255);
-  }
-
-  private static String[] strings(String name, List<JsonNode> flat) throws ApiException {
-    String[] s = new String[flat.size()];
-    for (int i = 0; i < s.length; i++) {
-      if (!flat.get(i).isTextual()) {
-        throw ApiException.badRequest("input '" + name + "': BYTES data must be strings");
-      }
-      s[i] = flat.get(i).asText();
-    }
-    return s;
   }
 
   private static void flatten(JsonNode node, List<JsonNode> out) {
@@ -237,20 +159,5 @@ final class InputTensors {
         out.add(v);
       }
     }
-  }
-
-  private static double number(String name, JsonNode v) throws ApiException {
-    if (!v.isNumber()) {
-      throw ApiException.badRequest("input '" + name + "': " + v + " is not a number");
-    }
-    return v.asDouble();
-  }
-
-  private static long integer(String name, JsonNode v, long min, long max) throws ApiException {
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw ApiException.badRequest(
-          "input '" + name + "': " + v + " is not an integer in [" + min + ", " + max + "]");
-    }
-    return v.asLong();
   }
 }

@@ -73,15 +73,8 @@ public final class Trainer {
     Map<String, Double> metrics =
         HeldOutEvaluation.metrics(model, data, split, trained.loss(), config.epochs());
 
-    OnnxMl.ModelProto onnx = model.exportONNXModel("dev.kiln", 1L);
-    Files.createDirectories(config.modelDir());
-    byte[] bytes = onnx.toByteArray();
     Path modelFile = config.modelDir().resolve(MODEL_FILE);
-    AtomicFile.write(modelFile, bytes);
-    String sha256 = sha256(bytes);
-    AtomicFile.write(
-        config.modelDir().resolve(METADATA_FILE),
-        JSON.writeValueAsBytes(ModelMetadata.build(onnx, sha256, data, encoded, metrics, config)));
+    String sha256 = writeModel(model.exportONNXModel("dev.kiln", 1L), data, encoded, metrics);
     TrainerLog.info(
         "wrote "
             + modelFile
@@ -91,6 +84,20 @@ public final class Trainer {
             + metrics.get("accuracy"));
     return new Result(
         metrics, modelFile, sha256, trained.startEpoch(), encoded.onnxFeatures(), encoded.labels());
+  }
+
+  /** Writes model.onnx, then metadata.json beside it; returns the model file's SHA-256. */
+  private String writeModel(
+      OnnxMl.ModelProto onnx, Dataset data, EncodedData encoded, Map<String, Double> metrics)
+      throws IOException {
+    Files.createDirectories(config.modelDir());
+    byte[] bytes = onnx.toByteArray();
+    AtomicFile.write(config.modelDir().resolve(MODEL_FILE), bytes);
+    String sha256 = sha256(bytes);
+    AtomicFile.write(
+        config.modelDir().resolve(METADATA_FILE),
+        JSON.writeValueAsBytes(ModelMetadata.build(onnx, sha256, data, encoded, metrics, config)));
+    return sha256;
   }
 
   /** The held-out rows (raw features in CSV column order, labels) for a given data set and seed. */
