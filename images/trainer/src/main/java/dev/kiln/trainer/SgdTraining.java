@@ -29,8 +29,13 @@ import org.tribuo.provenance.ModelProvenance;
  * checkpointed epoch when the checkpoint matches this data and these hyperparameters.
  */
 final class SgdTraining {
-  /** The weights (standardised features) after the last epoch, and where the run started. */
-  record Outcome(DenseMatrix weights, int startEpoch, double loss) {}
+  /**
+   * The weights after the last epoch, folded for raw features (the standardisation moved into
+   * them), where the run started, and the last epoch's loss.
+   */
+  // Never compared: the weights need no value semantics.
+  @SuppressWarnings("ArrayRecordComponent")
+  record Outcome(double[][] weights, int startEpoch, double loss) {}
 
   /** Where the epochs start: 1 for a fresh run, else after the checkpointed epoch. */
   private record Start(int epoch, long step, double loss) {
@@ -47,21 +52,21 @@ final class SgdTraining {
   private final StochasticGradientOptimiser optimiser;
   private final LinearParameters params;
 
+  /** Training on {@code dataset}'s training rows, standardised by their mean and deviation. */
   SgdTraining(
       TrainerConfig config,
       Trainer.EpochHook hook,
+      Dataset dataset,
       EncodedData data,
-      Standardisation scaling,
-      DenseVector[] xs,
       Split split) {
-    this.config = config;
     this.hook = hook;
-    this.data = data;
-    this.scaling = scaling;
-    this.xs = xs;
-    this.split = split;
+    this.config = config;
     this.optimiser = SGD.getSimpleSGD(config.learningRate());
+    this.data = data;
     this.params = new LinearParameters(data.featureCount() + 1, data.labelCount());
+    this.split = split;
+    this.scaling = Standardisation.fit(dataset, split.train());
+    this.xs = scaling.inputs(dataset, data.featureId());
   }
 
   Outcome train() throws IOException {
@@ -94,7 +99,8 @@ final class SgdTraining {
       }
     }
     optimiser.finalise();
-    return new Outcome(params.getWeightMatrix(), start.epoch(), loss);
+    double[][] folded = scaling.fold(params.getWeightMatrix(), data.featureId(), data.labelCount());
+    return new Outcome(folded, start.epoch(), loss);
   }
 
   /** Tribuo's own model for weights trained here, with this run's provenance. */

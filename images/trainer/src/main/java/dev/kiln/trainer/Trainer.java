@@ -63,13 +63,9 @@ public final class Trainer {
             + ")");
     Split split = Split.of(data.size(), config.seed(), config.testFraction());
     EncodedData encoded = EncodedData.of(data);
-    Standardisation scaling = Standardisation.fit(data, split.train());
-    SgdTraining sgd =
-        new SgdTraining(
-            config, hook, encoded, scaling, scaling.inputs(data, encoded.featureId()), split);
+    SgdTraining sgd = new SgdTraining(config, hook, data, encoded, split);
     SgdTraining.Outcome trained = sgd.train();
-    LinearSGDModel model =
-        sgd.model(scaling.fold(trained.weights(), encoded.featureId(), encoded.labelCount()));
+    LinearSGDModel model = sgd.model(trained.weights());
     Map<String, Double> metrics =
         HeldOutEvaluation.metrics(model, data, split, trained.loss(), config.epochs());
 
