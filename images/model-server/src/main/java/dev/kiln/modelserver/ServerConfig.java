@@ -1,10 +1,13 @@
 package dev.kiln.modelserver;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** Settings from arguments ({@code --model-dir}, {@code --model-name}, {@code --port}) and env. */
@@ -17,34 +20,23 @@ record ServerConfig(
     int workerThreads,
     long maxRequestBytes,
     Duration drainTimeout) {
+  private static final Set<String> OPTIONS =
+      Set.of("--model-dir", "--model-name", "--port", "--host");
 
   static ServerConfig from(String[] args, Map<String, String> env) {
-    String modelDir = env.get("KILN_MODEL_DIR");
-    String modelName = env.getOrDefault("KILN_MODEL_NAME", "model");
-    String port = env.getOrDefault("KILN_PORT", env.getOrDefault("PORT", "8080"));
-    String host = env.getOrDefault("KILN_HOST", "0.0.0.0");
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      if (value == null) {
-        throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      }
-      switch (args[i]) {
-        case "--model-dir" -> modelDir = value;
-        case "--model-name" -> modelName = value;
-        case "--port" -> port = value;
-        case "--host" -> host = value;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-      i++;
-    }
+    Map<String, String> options = options(args);
+    String modelDir = options.getOrDefault("--model-dir", env.get("KILN_MODEL_DIR"));
     if (modelDir == null || modelDir.isBlank()) {
       throw new IllegalArgumentException("set KILN_MODEL_DIR or --model-dir to the model's folder");
     }
+    String port =
+        options.getOrDefault(
+            "--port", env.getOrDefault("KILN_PORT", env.getOrDefault("PORT", "8080")));
     int cores = Runtime.getRuntime().availableProcessors();
     return new ServerConfig(
         Path.of(modelDir),
-        modelName,
-        host,
+        options.getOrDefault("--model-name", env.getOrDefault("KILN_MODEL_NAME", "model")),
+        options.getOrDefault("--host", env.getOrDefault("KILN_HOST", "0.0.0.0")),
         intValue("port", port),
         intValue("KILN_ORT_THREADS", env.getOrDefault("KILN_ORT_THREADS", "1")),
         intValue(
@@ -53,6 +45,21 @@ record ServerConfig(
         Long.parseLong(env.getOrDefault("KILN_MAX_REQUEST_BYTES", String.valueOf(16 << 20))),
         Duration.ofSeconds(
             intValue("KILN_DRAIN_SECONDS", env.getOrDefault("KILN_DRAIN_SECONDS", "20"))));
+  }
+
+  /** {@code --name value} pairs; they win over the environment. */
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + args[i] + " needs a value");
+      }
+      if (!OPTIONS.contains(args[i])) {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+      options.put(args[i], args[i + 1]);
+    }
+    return options;
   }
 
   private static int intValue(String name, String v) {
@@ -88,7 +95,7 @@ record ServerConfig(
                 + onnx.size());
       }
       return onnx.get(0);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot list " + modelDir + ": " + e.getMessage());
     }
   }

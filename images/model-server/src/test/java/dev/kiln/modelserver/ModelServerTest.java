@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,13 @@ class ModelServerTest {
     assertThat(http.get("/v2/models/iris/ready").status()).isEqualTo(200);
     assertThat(http.get("/v2/models/other/ready").status()).isEqualTo(404);
     assertThat(http.get("/v2").json().get("name").asText()).isEqualTo("kiln-model-server");
+  }
+
+  @Test
+  void serverMetadataNamesTheKilnVersionFromThePom() throws Exception {
+    assertThat(http.get("/v2").json().get("version").asText())
+        .isEqualTo(KilnVersion.get())
+        .matches("\\d+\\.\\d+\\.\\d+.*");
   }
 
   @Test
@@ -198,7 +206,7 @@ class ModelServerTest {
     Http client = new Http("http://127.0.0.1:" + port);
     byte[] body =
         input("input", "[1,4]", "FP32", "[1.4,0.2,5.1,3.5]").getBytes(StandardCharsets.UTF_8);
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("POST /v2/models/model/infer HTTP/1.1\r\nHost: localhost\r\n"

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
  * Training state after a whole epoch: enough to carry on where a killed attempt stopped. Written
  * atomically (temp file beside it, then a rename), so a crash mid-write leaves the previous one.
+ * Plain data for JSON: it is never compared, so its arrays need no value semantics.
  */
+@SuppressWarnings("ArrayRecordComponent")
 public record Checkpoint(
     int version,
     int epoch,
@@ -39,27 +40,14 @@ public record Checkpoint(
     try {
       return JSON.readValue(file.toFile(), Checkpoint.class);
     } catch (IOException e) {
-      System.err.println(
-          "kiln-trainer: ignoring unreadable checkpoint "
-              + file
-              + ": "
-              + TrainerConfig.firstLine(e.getMessage()));
+      TrainerLog.warn(
+          "ignoring unreadable checkpoint " + file + ": " + TrainerLog.firstLine(e.getMessage()));
       return null;
     }
   }
 
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".checkpoint-", ".tmp");
-    try {
-      JSON.writeValue(tmp.toFile(), this);
-      Files.move(
-          tmp,
-          dir.resolve(FILE_NAME),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(dir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
   }
 }

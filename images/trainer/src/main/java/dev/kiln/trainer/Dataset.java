@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -122,44 +121,7 @@ public final class Dataset {
 
   static Dataset parse(String source, BufferedReader reader, String labelColumn)
       throws IOException {
-    String header = reader.readLine();
-    if (header != null && header.startsWith("\uFEFF")) {
-      header = header.substring(1);
-    }
-    if (header == null || header.isBlank()) {
-      throw new TrainerException(source + " is empty: expected a header line and data rows");
-    }
-    String[] columns = split(header);
-    if (columns.length < 2) {
-      throw new TrainerException(
-          source + ": header has " + columns.length + " column(s); need features and a label");
-    }
-    int labelIndex;
-    if (labelColumn == null || labelColumn.isBlank()) {
-      labelIndex = columns.length - 1;
-    } else {
-      labelIndex = Arrays.asList(columns).indexOf(labelColumn);
-      if (labelIndex < 0) {
-        throw new TrainerException(
-            source
-                + ": label column '"
-                + labelColumn
-                + "' not in header "
-                + String.join(",", columns));
-      }
-    }
-    List<String> featureNames = new ArrayList<>();
-    for (int i = 0; i < columns.length; i++) {
-      if (columns[i].isEmpty()) {
-        throw new TrainerException(source + ": header column " + (i + 1) + " has no name");
-      }
-      if (i != labelIndex) {
-        if (featureNames.contains(columns[i])) {
-          throw new TrainerException(source + ": duplicate column '" + columns[i] + "'");
-        }
-        featureNames.add(columns[i]);
-      }
-    }
+    CsvHeader header = CsvHeader.read(source, reader, labelColumn);
     List<double[]> features = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     String line;
@@ -169,64 +131,17 @@ public final class Dataset {
       if (line.isBlank()) {
         continue;
       }
-      String[] fields = split(line);
-      if (fields.length != columns.length) {
-        throw new TrainerException(
-            source
-                + " line "
-                + lineNo
-                + ": "
-                + fields.length
-                + " fields, header has "
-                + columns.length);
-      }
-      double[] row = new double[columns.length - 1];
-      int f = 0;
-      for (int i = 0; i < fields.length; i++) {
-        if (i == labelIndex) {
-          continue;
-        }
-        double value;
-        try {
-          value = Double.parseDouble(fields[i]);
-        } catch (NumberFormatException e) {
-          value = Double.NaN;
-        }
-        if (!Double.isFinite(value)) {
-          throw new TrainerException(
-              source
-                  + " line "
-                  + lineNo
-                  + ", column "
-                  + columns[i]
-                  + ": '"
-                  + fields[i]
-                  + "' is not a finite number");
-        }
-        row[f++] = value;
-      }
-      String label = fields[labelIndex];
-      if (label.isEmpty()) {
-        throw new TrainerException(source + " line " + lineNo + ": empty label");
-      }
-      features.add(row);
-      labels.add(label);
+      String[] fields = header.fields(line, lineNo);
+      features.add(header.features(fields, lineNo));
+      labels.add(header.label(fields, lineNo));
     }
     if (labels.isEmpty()) {
       throw new TrainerException(source + " has a header but no data rows");
     }
     if (labels.stream().distinct().count() < 2) {
       throw new TrainerException(
-          source + ": column '" + columns[labelIndex] + "' has a single class; need at least two");
+          source + ": column '" + header.labelName() + "' has a single class; need at least two");
     }
-    return new Dataset(source, featureNames, columns[labelIndex], features, labels);
-  }
-
-  private static String[] split(String line) {
-    String[] fields = line.split(",", -1);
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = fields[i].trim();
-    }
-    return fields;
+    return new Dataset(source, header.featureNames(), header.labelName(), features, labels);
   }
 }

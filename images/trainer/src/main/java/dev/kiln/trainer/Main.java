@@ -26,21 +26,23 @@ public final class Main {
   public static int run(String[] args, Map<String, String> env, Trainer.EpochHook hook) {
     String command = args.length == 0 ? "train" : args[0];
     switch (command) {
-      case "train":
+      case "train" -> {
         return train(env, hook);
-      case "generate":
-        return SyntheticData.main(Arrays.copyOfRange(args, 1, args.length));
-      case "-h":
-      case "--help":
-      case "help":
+      }
+      case "generate" -> {
+        return SyntheticData.run(Arrays.copyOfRange(args, 1, args.length));
+      }
+      case "-h", "--help", "help" -> {
         System.out.println(
             "usage: kiln-trainer [train]    train per the Kiln pod contract (env KILN_*)\n"
                 + "       kiln-trainer generate --rows N --features F --classes C [--seed S]"
                 + " --out FILE.csv");
         return 0;
-      default:
-        System.err.println("kiln-trainer: unknown command '" + command + "' (try --help)");
+      }
+      default -> {
+        TrainerLog.warn("unknown command '" + command + "' (try --help)");
         return 2;
+      }
     }
   }
 
@@ -69,8 +71,8 @@ public final class Main {
   }
 
   private static int fail(Path terminationLog, String reason, int code) {
-    String line = TrainerConfig.firstLine(reason);
-    System.err.println("kiln-trainer: error: " + line);
+    String line = TrainerLog.firstLine(reason);
+    TrainerLog.warn("error: " + line);
     ObjectNode message = JSON.createObjectNode();
     message.put("error", line);
     writeTermination(terminationLog, message.toString());
@@ -82,8 +84,7 @@ public final class Main {
       // Kubernetes reads at most 4096 bytes of the termination message.
       Files.writeString(path, message + "\n", StandardCharsets.UTF_8);
     } catch (IOException | SecurityException e) {
-      System.err.println(
-          "kiln-trainer: cannot write termination message to " + path + ": " + e.getMessage());
+      TrainerLog.warn("cannot write termination message to " + path + ": " + e.getMessage());
     }
   }
 }

@@ -66,7 +66,7 @@ final class Reporter {
   private void warn(String message) {
     // Say it a few times, then stay quiet: a long run should not drown its log.
     if (failures++ < 5) {
-      System.err.println("kiln-trainer: " + message + " (training carries on)");
+      TrainerLog.warn(message + " (training carries on)");
     }
   }
 }

@@ -14,14 +14,15 @@ import java.util.Random;
 public final class SyntheticData {
   private SyntheticData() {}
 
-  static int main(String[] args) {
+  /** The {@code generate} command; returns the exit code. */
+  static int run(String[] args) {
     long rows = 100_000;
     int features = 10;
     int classes = 3;
     long seed = 1;
     Path out = null;
     try {
-      for (int i = 0; i < args.length; i++) {
+      for (int i = 0; i < args.length; i += 2) {
         String value = i + 1 < args.length ? args[i + 1] : null;
         switch (args[i]) {
           case "--rows" -> rows = Long.parseLong(value);
@@ -31,7 +32,6 @@ public final class SyntheticData {
           case "--out" -> out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
-        i++;
       }
       if (out == null || rows < 1 || features < 1 || classes < 2) {
         throw new IllegalArgumentException(

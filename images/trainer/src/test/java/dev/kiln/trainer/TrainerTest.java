@@ -3,6 +3,7 @@ package dev.kiln.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -77,7 +78,7 @@ class TrainerTest {
       assertThat(meta.at("/input/shape/1").asInt()).isEqualTo(4);
       assertThat(meta.get("features").toString())
           .contains("sepal_length", "sepal_width", "petal_length", "petal_width");
-      assertThat(JSON.convertValue(meta.get("labels"), List.class))
+      assertThat(JSON.convertValue(meta.get("labels"), new TypeReference<List<String>>() {}))
           .containsExactlyInAnyOrder("setosa", "versicolor", "virginica");
       assertThat(meta.at("/hyperparameters/learning_rate").asDouble()).isEqualTo(0.05);
       assertThat(meta.at("/metrics/accuracy").asDouble()).isEqualTo(accuracy);
