@@ -1,5 +1,7 @@
 package dev.kiln.e2e.bench;
 
+import dev.kiln.testkit.api.MockApiServer;
+import dev.kiln.testkit.api.StoredWrites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +38,12 @@ public final class BenchClusterMain {
     LifecycleProbe probe = new LifecycleProbe();
     try (SimulatedJobController jobs = new SimulatedJobController(Duration.ofSeconds(1));
         MockApiServer api =
-            MockApiServer.start(lookups, store -> new StoredWrites(store, List.of(probe, jobs)))) {
+            MockApiServer.builder()
+                .lookups(lookups)
+                .around(store -> new StoredWrites(store, List.of(probe, jobs)))
+                .forgetServedRequests()
+                .kilnCrdsFromClasspath()
+                .start()) {
       jobs.connect(URI.create(api.url()));
       reply("ready " + api.port());
       BufferedReader in =

@@ -3,11 +3,12 @@ package dev.kiln.e2e.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.operator.it.KilnTestCluster;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import dev.kiln.testkit.api.StoredWrites;
+import dev.kiln.testkit.workload.ContainerStates;
+import dev.kiln.testkit.workload.JobStatuses;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Plays the Job controller and the kubelet for every Job Kiln creates: the Job becomes active with
  * a running pod at once and succeeds {@code runFor} later (the pod's trainer exits 0 with a metrics
- * termination message), as the {@code KilnTestCluster} helpers write them.
+ * termination message), as the test kit's {@link ContainerStates} and {@link JobStatuses} build
+ * them.
  *
  * <p>It runs next to the API server and must leave it the CPU: it learns of new Jobs from the
  * store's accepted writes instead of a watch, and writes plain JSON over HTTP (two requests per
@@ -75,11 +76,8 @@ final class SimulatedJobController implements StoredWrites.Listener, AutoCloseab
     String namespace = job.path("metadata").path("namespace").asText();
     String name = job.path("metadata").path("name").asText();
     String jobPath = "/apis/batch/v1/namespaces/" + namespace + "/jobs/" + name + "/status";
-    String startTime = KilnTestCluster.now();
-    send(
-        "PATCH",
-        jobPath,
-        replaceStatus(new JobStatusBuilder().withActive(1).withStartTime(startTime).build()));
+    String startTime = JobStatuses.now();
+    send("PATCH", jobPath, replaceStatus(JobStatuses.active(new JobStatus(), startTime)));
     send("POST", "/api/v1/namespaces/" + namespace + "/pods", pod(job, namespace, name));
     scheduler.schedule(
         () -> finish(namespace, name, jobPath, startTime),
@@ -88,28 +86,17 @@ final class SimulatedJobController implements StoredWrites.Listener, AutoCloseab
   }
 
   private void finish(String namespace, String name, String jobPath, String startTime) {
+    String now = JobStatuses.now();
     send(
         "PATCH",
         "/api/v1/namespaces/" + namespace + "/pods/" + podName(name) + "/status",
-        replaceStatus(podStatus(KilnTestCluster.terminated(0, "Completed", TRAINER_EXIT_MESSAGE))));
+        replaceStatus(
+            trainer(ContainerStates.terminated(0, "Completed", TRAINER_EXIT_MESSAGE, now, now))));
+    JobStatus started = JobStatuses.active(new JobStatus(), startTime);
     send(
         "PATCH",
         jobPath,
-        replaceStatus(
-            new JobStatusBuilder()
-                .withActive(0)
-                .withFailed(0)
-                .withSucceeded(1)
-                .withStartTime(startTime)
-                .withCompletionTime(KilnTestCluster.now())
-                .withConditions(
-                    new JobConditionBuilder()
-                        .withType("Complete")
-                        .withStatus("True")
-                        .withReason("CompletionsReached")
-                        .withLastTransitionTime(KilnTestCluster.now())
-                        .build())
-                .build()));
+        replaceStatus(JobStatuses.finished(started, "Complete", "CompletionsReached", 0, 1, now)));
   }
 
   /** The Job's pod: its template's labels and spec, the trainer container running. */
@@ -119,12 +106,13 @@ final class SimulatedJobController implements StoredWrites.Listener, AutoCloseab
     ObjectNode metadata = pod.putObject("metadata").put("name", podName(jobName));
     metadata.put("namespace", namespace).set("labels", template.path("metadata").path("labels"));
     pod.set("spec", template.path("spec"));
-    pod.set("status", read(Serialization.asJson(podStatus(KilnTestCluster.running()))));
+    pod.set(
+        "status", read(Serialization.asJson(trainer(ContainerStates.running(JobStatuses.now())))));
     return pod.toString();
   }
 
-  private static Object podStatus(ContainerStatus trainer) {
-    return new PodStatusBuilder().withContainerStatuses(List.of(trainer)).build();
+  private static PodStatus trainer(ContainerState state) {
+    return ContainerStates.pod(ContainerStates.status("trainer", state));
   }
 
   private static String podName(String jobName) {
