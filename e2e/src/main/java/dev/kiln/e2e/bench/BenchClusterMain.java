@@ -2,6 +2,7 @@ package dev.kiln.e2e.bench;
 
 import dev.kiln.testkit.api.MockApiServer;
 import dev.kiln.testkit.api.StoredWrites;
+import dev.kiln.testkit.workload.SimulatedJobController;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +37,8 @@ public final class BenchClusterMain {
 
   private static void serve(MockApiServer.Lookups lookups) throws IOException {
     LifecycleProbe probe = new LifecycleProbe();
-    try (SimulatedJobController jobs = new SimulatedJobController(Duration.ofSeconds(1));
+    try (SimulatedJobController jobs =
+            new SimulatedJobController(Duration.ofSeconds(1), Duration.ofSeconds(1));
         MockApiServer api =
             MockApiServer.builder()
                 .lookups(lookups)

@@ -7,8 +7,10 @@ import dev.kiln.testkit.api.ApiCalls;
 import dev.kiln.testkit.api.FaultyDispatcher;
 import dev.kiln.testkit.api.MockApiServer;
 import dev.kiln.testkit.api.RequestLog;
+import dev.kiln.testkit.api.StoredWrites;
 import dev.kiln.testkit.workload.ContainerStates;
 import dev.kiln.testkit.workload.JobStatuses;
+import dev.kiln.testkit.workload.SimulatedJobController;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,15 +37,29 @@ public final class KilnTestCluster implements AutoCloseable {
   private final FaultyDispatcher faults;
   private final KubernetesClient client;
 
+  /** Hears of every accepted write, for a simulated Job controller attached later. */
+  private volatile StoredWrites.Listener storedWrites = (method, path, object) -> {};
+
   public KilnTestCluster() {
     FaultyDispatcher[] wrapped = new FaultyDispatcher[1];
+    StoredWrites.Listener forward = (method, path, o) -> storedWrites.stored(method, path, o);
     api =
         MockApiServer.builder()
-            .around(d -> wrapped[0] = new FaultyDispatcher(d))
+            .around(d -> wrapped[0] = new FaultyDispatcher(new StoredWrites(d, List.of(forward))))
             .kilnCrdsFromClasspath()
             .start();
     faults = wrapped[0];
     client = api.client();
+  }
+
+  /**
+   * Lets {@code jobs} play the Job controller and the kubelet for the Jobs stored from now on and
+   * those already stored.
+   */
+  public void simulateJobs(SimulatedJobController jobs) {
+    jobs.connect(java.net.URI.create(api.url()));
+    storedWrites = jobs;
+    jobs().forEach(j -> jobs.existing(io.fabric8.kubernetes.client.utils.Serialization.asJson(j)));
   }
 
   public KubernetesClient client() {

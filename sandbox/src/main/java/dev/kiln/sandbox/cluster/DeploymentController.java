@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -22,7 +20,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,33 +82,46 @@ final class DeploymentController implements AutoCloseable {
           p.getMetadata().getLabels() != null && hash.equals(p.getMetadata().getLabels().get(HASH));
       (isNew ? current : old).add(p);
     }
-    int desired = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-    boolean recreate =
-        d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
-    int surge = recreate ? 0 : scaled(rolling(d, true), desired, true, 1);
-    int unavailable = recreate ? desired : scaled(rolling(d, false), desired, false, 0);
-    if (surge == 0 && unavailable == 0) {
-      unavailable = 1; // Kubernetes rejects both zero; behave as it defaults
-    }
+    Rollout rollout = Rollout.of(d);
     lastProgress.putIfAbsent(key, now);
+    if (cacheCurrent && scaleUp(d, hash, rollout, current, old)) {
+      lastProgress.put(key, now);
+    }
+    List<Pod> remaining = scaleDown(rollout, current, old, () -> lastProgress.put(key, now));
+    writeStatus(
+        d,
+        DeploymentStatusBuilder.build(d, rollout, current, remaining, lastProgress.get(key), now));
+  }
 
-    // Scale the current template up to the surge (Recreate: only once the old pods are gone).
+  /**
+   * Adds pods of the current template up to the surge (Recreate: only once the old pods are gone);
+   * returns whether it added any.
+   */
+  private boolean scaleUp(Deployment d, String hash, Rollout r, List<Pod> current, List<Pod> old) {
     int total = current.size() + old.size();
-    if (cacheCurrent && current.size() < desired && (!recreate || old.isEmpty())) {
-      int room = Math.min(desired - current.size(), desired + surge - total);
-      for (int i = 0; i < room; i++) {
-        create(d, hash);
-        lastProgress.put(key, now);
-      }
+    if (current.size() >= r.desired() || (r.recreate() && !old.isEmpty())) {
+      return false;
     }
-    if (current.size() > desired) {
+    int room = Math.min(r.desired() - current.size(), r.desired() + r.surge() - total);
+    for (int i = 0; i < room; i++) {
+      create(d, hash);
+    }
+    return room > 0;
+  }
+
+  /**
+   * Removes current pods above the replica count (unready first), and old pods while enough stay
+   * ready: unready ones always, ready ones within budget (which is progress). Returns the old pods
+   * that stay.
+   */
+  private List<Pod> scaleDown(Rollout r, List<Pod> current, List<Pod> old, Runnable progressed) {
+    if (current.size() > r.desired()) {
       current.sort(Comparator.comparing(Owners::ready)); // unready first
-      current.subList(0, current.size() - desired).forEach(this::delete);
+      current.subList(0, current.size() - r.desired()).forEach(this::delete);
     }
-    // Remove old pods while enough stay ready: unready ones always, ready ones within budget.
     int readyCurrent = (int) current.stream().filter(Owners::ready).count();
     int readyOld = (int) old.stream().filter(Owners::ready).count();
-    int budget = readyCurrent + readyOld - (desired - unavailable);
+    int budget = readyCurrent + readyOld - (r.desired() - r.unavailable());
     old.sort(Comparator.comparing(Owners::ready));
     List<Pod> remaining = new ArrayList<>();
     for (Pod p : old) {
@@ -120,77 +130,17 @@ final class DeploymentController implements AutoCloseable {
       } else if (budget > 0) {
         delete(p);
         budget--;
-        lastProgress.put(key, now);
+        progressed.run();
       } else {
         remaining.add(p);
       }
     }
-    writeStatus(d, key, desired, unavailable, current, remaining, now);
+    return remaining;
   }
 
-  private void writeStatus(
-      Deployment d,
-      String key,
-      int desired,
-      int maxUnavailable,
-      List<Pod> current,
-      List<Pod> old,
-      Instant now) {
-    int ready =
-        (int)
-            (current.stream().filter(Owners::ready).count()
-                + old.stream().filter(Owners::ready).count());
+  /** Writes the status unless it is what the Deployment already has. */
+  private void writeStatus(Deployment d, DeploymentStatus s) {
     DeploymentStatus prior = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-    DeploymentStatus s = new DeploymentStatus();
-    s.setObservedGeneration(d.getMetadata().getGeneration());
-    s.setReplicas(current.size() + old.size());
-    s.setUpdatedReplicas(current.size());
-    s.setReadyReplicas(ready);
-    s.setAvailableReplicas(ready);
-    s.setUnavailableReplicas(Math.max(0, desired - ready));
-    Map<String, DeploymentCondition> conditions = new LinkedHashMap<>();
-    if (prior.getConditions() != null) {
-      prior.getConditions().forEach(c -> conditions.put(c.getType(), c));
-    }
-    boolean available = ready >= desired - maxUnavailable;
-    set(
-        conditions,
-        "Available",
-        available,
-        available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        available
-            ? "Deployment has minimum availability."
-            : "Deployment does not have minimum availability.",
-        now);
-    long readyCurrent = current.stream().filter(Owners::ready).count();
-    boolean complete = readyCurrent == desired && old.isEmpty() && current.size() == desired;
-    int deadline = Objects.requireNonNullElse(d.getSpec().getProgressDeadlineSeconds(), 600);
-    if (complete) {
-      set(
-          conditions,
-          "Progressing",
-          true,
-          "NewReplicaSetAvailable",
-          "Deployment \"" + d.getMetadata().getName() + "\" has successfully progressed.",
-          now);
-    } else if (lastProgress.get(key).plusSeconds(deadline).isBefore(now)) {
-      set(
-          conditions,
-          "Progressing",
-          false,
-          "ProgressDeadlineExceeded",
-          "Deployment \"" + d.getMetadata().getName() + "\" has timed out progressing.",
-          now);
-    } else {
-      set(
-          conditions,
-          "Progressing",
-          true,
-          "ReplicaSetUpdated",
-          "Deployment \"" + d.getMetadata().getName() + "\" is progressing.",
-          now);
-    }
-    s.setConditions(new ArrayList<>(conditions.values()));
     if (Serialization.asJson(s).equals(Serialization.asJson(prior))) {
       return;
     }
@@ -236,29 +186,9 @@ final class DeploymentController implements AutoCloseable {
     client.resource(pod).delete();
   }
 
-  private static IntOrString rolling(Deployment d, boolean surge) {
-    var strategy = d.getSpec().getStrategy();
-    if (strategy == null || strategy.getRollingUpdate() == null) {
-      return new IntOrString("25%");
-    }
-    IntOrString v =
-        surge
-            ? strategy.getRollingUpdate().getMaxSurge()
-            : strategy.getRollingUpdate().getMaxUnavailable();
-    return v == null ? new IntOrString("25%") : v;
-  }
-
   /** An absolute or percentage value; surge rounds up, unavailable down, as Kubernetes does. */
   static int scaled(IntOrString value, int desired, boolean roundUp, int fallback) {
-    if (value.getIntVal() != null) {
-      return value.getIntVal();
-    }
-    String s = value.getStrVal();
-    if (s == null || !s.endsWith("%")) {
-      return fallback;
-    }
-    double share = desired * Integer.parseInt(s.substring(0, s.length() - 1)) / 100.0;
-    return (int) (roundUp ? Math.ceil(share) : Math.floor(share));
+    return Rollout.scaled(value, desired, roundUp, fallback);
   }
 
   /** A stable hash of the pod template: pods of another template are a previous revision. */
@@ -272,33 +202,6 @@ final class DeploymentController implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static void set(
-      Map<String, DeploymentCondition> conditions,
-      String type,
-      boolean value,
-      String reason,
-      String message,
-      Instant now) {
-    DeploymentCondition old = conditions.get(type);
-    String status = value ? "True" : "False";
-    if (old != null && status.equals(old.getStatus()) && Objects.equals(reason, old.getReason())) {
-      return;
-    }
-    String time = Kubelet.format(now);
-    String since =
-        old != null && status.equals(old.getStatus()) ? old.getLastTransitionTime() : time;
-    conditions.put(
-        type,
-        new DeploymentConditionBuilder()
-            .withType(type)
-            .withStatus(status)
-            .withReason(reason)
-            .withMessage(message)
-            .withLastUpdateTime(time)
-            .withLastTransitionTime(since)
-            .build());
   }
 
   @Override

@@ -5,15 +5,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,23 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Failed} conditions with Kubernetes' reasons, and {@code ttlSecondsAfterFinished}.
  */
 final class JobController implements AutoCloseable {
-  static final String INDEX = "batch.kubernetes.io/job-completion-index";
+  static final String INDEX = JobPods.INDEX;
 
   private final KubernetesClient client;
   private final SharedIndexInformer<Job> jobs;
   private final SharedIndexInformer<Pod> pods;
   private final Clock clock;
   private final ControlLoop loop;
-  private final Map<String, Tracking> tracking = new ConcurrentHashMap<>();
+  private final Map<String, JobPods> tracking = new ConcurrentHashMap<>();
   private final CreationExpectations expectations;
-
-  /** Terminated pods already counted, so a pod deleted later is not forgotten. */
-  private static final class Tracking {
-    final Set<String> succeeded = ConcurrentHashMap.newKeySet();
-    final Set<String> failed = ConcurrentHashMap.newKeySet();
-    final Set<Integer> completedIndexes = new TreeSet<>();
-    Instant lastFailure = Instant.MIN;
-  }
 
   JobController(
       KubernetesClient client,
@@ -69,99 +58,104 @@ final class JobController implements AutoCloseable {
       return;
     }
     String uid = job.getMetadata().getUid();
-    Tracking t = tracking.computeIfAbsent(uid, u -> new Tracking());
+    JobPods counted = tracking.computeIfAbsent(uid, u -> new JobPods());
     List<Pod> owned = Owners.owned(pods, uid);
-    List<Pod> active = new ArrayList<>();
-    for (Pod p : owned) {
-      String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
-      if ("Succeeded".equals(phase)) {
-        if (t.succeeded.add(p.getMetadata().getUid())) {
-          index(p).ifPresent(t.completedIndexes::add);
-        }
-      } else if ("Failed".equals(phase)) {
-        if (t.failed.add(p.getMetadata().getUid())) {
-          t.lastFailure = clock.instant();
-        }
-      } else {
-        active.add(p);
-      }
-    }
+    List<Pod> active = counted.count(owned, clock.instant());
     JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = Serialization.clone(old);
-    Map<String, JobCondition> conditions = new LinkedHashMap<>();
-    if (old.getConditions() != null) {
-      old.getConditions().forEach(c -> conditions.put(c.getType(), c));
-    }
+    JobConditionMap conditions = new JobConditionMap(old.getConditions());
     Instant now = clock.instant();
-    if (finished(conditions)) {
-      active.forEach(this::delete);
-      active.clear();
+    if (conditions.finished()) {
+      stop(active);
       expire(job, conditions, now);
     } else if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      active.forEach(this::delete);
-      active.clear();
+      stop(active);
       status.setStartTime(null);
-      set(conditions, "Suspended", true, "JobSuspended", "Job suspended", now);
+      conditions.set("Suspended", true, "JobSuspended", "Job suspended", now);
     } else {
-      if (isTrue(conditions, "Suspended")) {
-        set(conditions, "Suspended", false, "JobResumed", "Job resumed", now);
-      }
-      if (status.getStartTime() == null) {
-        status.setStartTime(Kubelet.format(now));
-      }
-      Long deadline = job.getSpec().getActiveDeadlineSeconds();
-      int backoffLimit = Objects.requireNonNullElse(job.getSpec().getBackoffLimit(), 6);
-      int completions = Objects.requireNonNullElse(job.getSpec().getCompletions(), 1);
-      boolean indexed = "Indexed".equals(job.getSpec().getCompletionMode());
-      int done = indexed ? t.completedIndexes.size() : t.succeeded.size();
-      if (deadline != null
-          && Instant.parse(status.getStartTime()).plusSeconds(deadline).isBefore(now)) {
-        fail(conditions, "DeadlineExceeded", "Job was active longer than specified deadline", now);
-      } else if (t.failed.size() > backoffLimit) {
-        fail(
-            conditions, "BackoffLimitExceeded", "Job has reached the specified backoff limit", now);
-      } else if (done >= completions) {
-        set(
-            conditions,
-            "Complete",
-            true,
-            "CompletionsReached",
-            "Reached expected number of succeeded pods",
-            now);
-        status.setCompletionTime(Kubelet.format(now));
-      } else if (!now.isBefore(t.lastFailure.plus(Backoff.after(t.failed.size())))
-          && expectations.satisfied(uid, owned)) {
-        createPods(job, active, t, indexed, completions - done);
-      }
-      if (finished(conditions)) {
-        active.forEach(this::delete);
-        active.clear();
-      }
+      run(job, counted, owned, active, status, conditions, now);
     }
-    status.setActive(active.size());
-    status.setReady((int) active.stream().filter(Owners::ready).count());
-    status.setSucceeded(t.succeeded.size());
-    status.setFailed(t.failed.size());
-    status.setConditions(new ArrayList<>(conditions.values()));
-    if (indexed(job)) {
-      status.setCompletedIndexes(ranges(t.completedIndexes));
+    writeStatus(job, old, status, counted, active, conditions);
+  }
+
+  /** A Job that is neither finished nor suspended: fail it, complete it, or start pods. */
+  private void run(
+      Job job,
+      JobPods counted,
+      List<Pod> owned,
+      List<Pod> active,
+      JobStatus status,
+      JobConditionMap conditions,
+      Instant now) {
+    if (conditions.isTrue("Suspended")) {
+      conditions.set("Suspended", false, "JobResumed", "Job resumed", now);
     }
-    if (!Serialization.asJson(status).equals(Serialization.asJson(old))) {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(job.getMetadata().getNamespace())
-          .withName(job.getMetadata().getName())
-          .editStatus(
-              j -> {
-                j.setStatus(status);
-                return j;
-              });
+    if (status.getStartTime() == null) {
+      status.setStartTime(Kubelet.format(now));
+    }
+    Long deadline = job.getSpec().getActiveDeadlineSeconds();
+    int backoffLimit = Objects.requireNonNullElse(job.getSpec().getBackoffLimit(), 6);
+    int completions = Objects.requireNonNullElse(job.getSpec().getCompletions(), 1);
+    boolean indexed = indexed(job);
+    int done = counted.done(indexed);
+    if (deadline != null
+        && Instant.parse(status.getStartTime()).plusSeconds(deadline).isBefore(now)) {
+      conditions.fail("DeadlineExceeded", "Job was active longer than specified deadline", now);
+    } else if (counted.failed.size() > backoffLimit) {
+      conditions.fail("BackoffLimitExceeded", "Job has reached the specified backoff limit", now);
+    } else if (done >= completions) {
+      conditions.set(
+          "Complete", true, "CompletionsReached", "Reached expected number of succeeded pods", now);
+      status.setCompletionTime(Kubelet.format(now));
+    } else if (!now.isBefore(counted.lastFailure.plus(Backoff.after(counted.failed.size())))
+        && expectations.satisfied(job.getMetadata().getUid(), owned)) {
+      createPods(job, active, counted, indexed, completions - done);
+    }
+    if (conditions.finished()) {
+      stop(active);
     }
   }
 
-  private void createPods(Job job, List<Pod> active, Tracking t, boolean indexed, int remaining) {
+  /** Writes the status unless nothing changed. */
+  private void writeStatus(
+      Job job,
+      JobStatus old,
+      JobStatus status,
+      JobPods counted,
+      List<Pod> active,
+      JobConditionMap conditions) {
+    status.setActive(active.size());
+    status.setReady((int) active.stream().filter(Owners::ready).count());
+    status.setSucceeded(counted.succeeded.size());
+    status.setFailed(counted.failed.size());
+    status.setConditions(conditions.list());
+    if (indexed(job)) {
+      status.setCompletedIndexes(ranges(counted.completedIndexes));
+    }
+    if (Serialization.asJson(status).equals(Serialization.asJson(old))) {
+      return;
+    }
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            j -> {
+              j.setStatus(status);
+              return j;
+            });
+  }
+
+  /** Deletes the active pods (they no longer count as active). */
+  private void stop(List<Pod> active) {
+    active.forEach(this::delete);
+    active.clear();
+  }
+
+  private void createPods(
+      Job job, List<Pod> active, JobPods counted, boolean indexed, int remaining) {
     int parallelism = Objects.requireNonNullElse(job.getSpec().getParallelism(), 1);
     if (!indexed) {
       for (int i = active.size(); i < Math.min(parallelism, remaining); i++) {
@@ -170,10 +164,10 @@ final class JobController implements AutoCloseable {
       return;
     }
     Set<Integer> running = new TreeSet<>();
-    active.forEach(p -> index(p).ifPresent(running::add));
+    active.forEach(p -> JobPods.index(p).ifPresent(running::add));
     int completions = Objects.requireNonNullElse(job.getSpec().getCompletions(), 1);
     for (int i = 0; i < completions && running.size() < parallelism; i++) {
-      if (!t.completedIndexes.contains(i) && running.add(i)) {
+      if (!counted.completedIndexes.contains(i) && running.add(i)) {
         create(job, i);
       }
     }
@@ -220,19 +214,9 @@ final class JobController implements AutoCloseable {
   }
 
   /** Deletes the Job {@code ttlSecondsAfterFinished} after it finished. */
-  private void expire(Job job, Map<String, JobCondition> conditions, Instant now) {
+  private void expire(Job job, JobConditionMap conditions, Instant now) {
     Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
-    if (ttl == null) {
-      return;
-    }
-    Instant finishedAt =
-        conditions.values().stream()
-            .filter(c -> "True".equals(c.getStatus()))
-            .filter(c -> c.getType().equals("Complete") || c.getType().equals("Failed"))
-            .map(c -> Instant.parse(c.getLastTransitionTime()))
-            .findFirst()
-            .orElse(now);
-    if (!finishedAt.plusSeconds(ttl).isAfter(now)) {
+    if (ttl != null && !conditions.finishedAt().orElse(now).plusSeconds(ttl).isAfter(now)) {
       client.resource(job).delete();
     }
   }
@@ -241,75 +225,13 @@ final class JobController implements AutoCloseable {
     client.resource(pod).delete();
   }
 
-  private static void fail(
-      Map<String, JobCondition> conditions, String reason, String message, Instant now) {
-    set(conditions, "Failed", true, reason, message, now);
-  }
-
-  private static void set(
-      Map<String, JobCondition> conditions,
-      String type,
-      boolean value,
-      String reason,
-      String message,
-      Instant now) {
-    JobCondition old = conditions.get(type);
-    String status = value ? "True" : "False";
-    if (old != null && status.equals(old.getStatus()) && Objects.equals(reason, old.getReason())) {
-      return;
-    }
-    conditions.put(
-        type,
-        new JobConditionBuilder()
-            .withType(type)
-            .withStatus(status)
-            .withReason(reason)
-            .withMessage(message)
-            .withLastProbeTime(Kubelet.format(now))
-            .withLastTransitionTime(Kubelet.format(now))
-            .build());
-  }
-
-  private static boolean finished(Map<String, JobCondition> conditions) {
-    return isTrue(conditions, "Complete") || isTrue(conditions, "Failed");
-  }
-
-  private static boolean isTrue(Map<String, JobCondition> conditions, String type) {
-    return conditions.containsKey(type) && "True".equals(conditions.get(type).getStatus());
-  }
-
   private static boolean indexed(Job job) {
     return "Indexed".equals(job.getSpec().getCompletionMode());
   }
 
-  private static java.util.Optional<Integer> index(Pod pod) {
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(INDEX);
-    return value == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(Integer.valueOf(value));
-  }
-
   /** Kubernetes' completedIndexes form: "0-2,5". */
   static String ranges(Set<Integer> indexes) {
-    List<String> parts = new ArrayList<>();
-    Integer start = null;
-    Integer prev = null;
-    for (int i : indexes) {
-      if (prev != null && i == prev + 1) {
-        prev = i;
-        continue;
-      }
-      if (start != null) {
-        parts.add(start.equals(prev) ? "" + start : start + "-" + prev);
-      }
-      start = i;
-      prev = i;
-    }
-    if (start != null) {
-      parts.add(start.equals(prev) ? "" + start : start + "-" + prev);
-    }
-    return String.join(",", parts);
+    return JobPods.ranges(indexes);
   }
 
   @Override
