@@ -2,6 +2,7 @@ package dev.kiln.sandbox;
 
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.sandbox.cluster.Handlers;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -46,59 +48,42 @@ final class StatusPrinter implements AutoCloseable {
 
   private <T extends HasMetadata> ResourceEventHandler<T> printing(
       String kind, Function<T, String> describe) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T o) {
-        print(o);
-      }
-
-      @Override
-      public void onUpdate(T old, T o) {
-        print(o);
-      }
-
-      @Override
-      public void onDelete(T o, boolean unknown) {
-        String name = kind + "/" + o.getMetadata().getName();
-        lastLine.remove(name);
-        line(name, "deleted");
-      }
-
-      private void print(T o) {
-        String name = kind + "/" + o.getMetadata().getName();
-        String text = describe.apply(o);
-        if (!text.equals(StatusLine.SUBMITTED) && !text.equals(lastLine.put(name, text))) {
-          line(name, text);
-        }
-      }
-    };
+    Consumer<T> print =
+        o -> {
+          String name = kind + "/" + o.getMetadata().getName();
+          String text = describe.apply(o);
+          if (!text.equals(StatusLine.SUBMITTED) && !text.equals(lastLine.put(name, text))) {
+            line(name, text);
+          }
+        };
+    return Handlers.of(
+        print,
+        print,
+        o -> {
+          String name = kind + "/" + o.getMetadata().getName();
+          lastLine.remove(name);
+          line(name, "deleted");
+        });
   }
 
   private ResourceEventHandler<Event> events() {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Event e) {
-        var about = e.getInvolvedObject();
-        if (about == null
-            || !("TrainingJob".equals(about.getKind()) || "ModelServer".equals(about.getKind()))
-            || !seenEvents.add(e.getMetadata().getUid())) {
-          return;
-        }
-        line(
-            about.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + about.getName(),
-            "event "
-                + ("Warning".equals(e.getType()) ? "Warning " : "")
-                + e.getReason()
-                + ": "
-                + e.getMessage());
-      }
+    return Handlers.of(this::event, Handlers::ignore, Handlers::ignore);
+  }
 
-      @Override
-      public void onUpdate(Event old, Event e) {}
-
-      @Override
-      public void onDelete(Event e, boolean unknown) {}
-    };
+  private void event(Event e) {
+    var about = e.getInvolvedObject();
+    if (about == null
+        || !("TrainingJob".equals(about.getKind()) || "ModelServer".equals(about.getKind()))
+        || !seenEvents.add(e.getMetadata().getUid())) {
+      return;
+    }
+    line(
+        about.getKind().toLowerCase(java.util.Locale.ROOT) + "/" + about.getName(),
+        "event "
+            + ("Warning".equals(e.getType()) ? "Warning " : "")
+            + e.getReason()
+            + ": "
+            + e.getMessage());
   }
 
   private synchronized void line(String name, String text) {

@@ -1,8 +1,8 @@
 package dev.kiln.sandbox.cluster;
 
+import dev.kiln.testkit.workload.ContainerStates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import java.io.IOException;
@@ -45,7 +45,7 @@ final class ContainerRun {
     this.spec = spec;
     this.log = podDir.resolve(spec.getName() + ".log");
     this.terminationLog = podDir.resolve(spec.getName() + ".termination-log");
-    this.state = waiting("PodInitializing", null);
+    this.state = ContainerStates.waiting("PodInitializing", null);
   }
 
   boolean due(Instant now) {
@@ -70,7 +70,7 @@ final class ContainerRun {
     if (reason.equals("ErrImagePull") && startFailures > 0) {
       reason = "ImagePullBackOff";
     }
-    state = waiting(reason, e.getMessage());
+    state = ContainerStates.waiting(reason, e.getMessage());
     notBefore = now.plus(Backoff.after(++startFailures));
   }
 
@@ -88,12 +88,7 @@ final class ContainerRun {
     startFailures = 0;
     startedAt = now;
     ready = false;
-    state =
-        new ContainerStateBuilder()
-            .withNewRunning()
-            .withStartedAt(Kubelet.format(now))
-            .endRunning()
-            .build();
+    state = ContainerStates.running(Kubelet.format(now));
     return process;
   }
 
@@ -131,15 +126,12 @@ final class ContainerRun {
     process = null;
     ready = false;
     state =
-        new ContainerStateBuilder()
-            .withNewTerminated()
-            .withExitCode(code)
-            .withReason(code == 0 ? "Completed" : "Error")
-            .withMessage(message(code))
-            .withStartedAt(Kubelet.format(startedAt))
-            .withFinishedAt(Kubelet.format(now))
-            .endTerminated()
-            .build();
+        ContainerStates.terminated(
+            code,
+            code == 0 ? "Completed" : "Error",
+            message(code),
+            Kubelet.format(startedAt),
+            Kubelet.format(now));
     return true;
   }
 
@@ -150,7 +142,7 @@ final class ContainerRun {
     Duration wait = Backoff.after(restarts);
     notBefore = now.plus(wait);
     state =
-        waiting(
+        ContainerStates.waiting(
             "CrashLoopBackOff",
             "back-off " + wait.toSeconds() + "s restarting failed container=" + spec.getName());
   }
@@ -229,14 +221,5 @@ final class ContainerRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static ContainerState waiting(String reason, String message) {
-    return new ContainerStateBuilder()
-        .withNewWaiting()
-        .withReason(reason)
-        .withMessage(message)
-        .endWaiting()
-        .build();
   }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.sandbox.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Set;
@@ -39,23 +38,7 @@ final class ControlLoop implements AutoCloseable {
 
   /** Queues the informer's objects on every change, and all of them every second. */
   <T extends HasMetadata> void watch(SharedIndexInformer<T> informer) {
-    informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T o) {
-            enqueue(key(o));
-          }
-
-          @Override
-          public void onUpdate(T old, T o) {
-            enqueue(key(o));
-          }
-
-          @Override
-          public void onDelete(T o, boolean unknown) {
-            enqueue(key(o));
-          }
-        });
+    informer.addEventHandler(Handlers.onEveryChange(o -> enqueue(key(o))));
     executor.scheduleWithFixedDelay(
         () -> informer.getStore().listKeys().forEach(this::enqueue), 1, 1, TimeUnit.SECONDS);
   }

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,20 +55,14 @@ final class GarbageCollector implements AutoCloseable {
   /** Collects the dependents of the informer's objects when they are deleted. */
   <T extends HasMetadata> void watch(SharedIndexInformer<T> informer) {
     informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T o) {}
-
-          @Override
-          public void onUpdate(T old, T o) {}
-
-          @Override
-          public void onDelete(T o, boolean unknown) {
-            String ns = o.getMetadata().getNamespace();
-            String uid = o.getMetadata().getUid();
-            executor.execute(() -> collect(ns, uid));
-          }
-        });
+        Handlers.of(
+            Handlers::ignore,
+            Handlers::ignore,
+            o -> {
+              String ns = o.getMetadata().getNamespace();
+              String uid = o.getMetadata().getUid();
+              executor.execute(() -> collect(ns, uid));
+            }));
   }
 
   /** Also collects the dependents of custom resources (Kiln's TrainingJobs and ModelServers). */

@@ -40,6 +40,20 @@ public final class LocalImages {
     return images.stream().filter(i -> i.matches(ref)).findFirst();
   }
 
+  /** The image a container names, as a kubelet pulls it: any other is ErrImagePull. */
+  LocalImage pull(String ref) throws StartupError {
+    return find(ref)
+        .orElseThrow(
+            () ->
+                new StartupError(
+                    "ErrImagePull",
+                    "failed to pull image \""
+                        + ref
+                        + "\": not found (the sandbox has only the reference images: "
+                        + describe()
+                        + ")"));
+  }
+
   public List<LocalImage> all() {
     return images;
   }

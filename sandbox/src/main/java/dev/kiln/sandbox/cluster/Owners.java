@@ -37,31 +37,15 @@ final class Owners {
 
   /** Queues the owner (of the given kind) of every pod that changes. */
   static ResourceEventHandler<Pod> enqueueOwner(ControlLoop loop, String kind) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        enqueue(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        enqueue(pod);
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        enqueue(pod);
-      }
-
-      private void enqueue(Pod pod) {
-        if (pod.getMetadata().getOwnerReferences() == null) {
-          return;
-        }
-        pod.getMetadata().getOwnerReferences().stream()
-            .filter(r -> kind.equals(r.getKind()))
-            .forEach(r -> loop.enqueue(pod.getMetadata().getNamespace() + "/" + r.getName()));
-      }
-    };
+    return Handlers.onEveryChange(
+        pod -> {
+          if (pod.getMetadata().getOwnerReferences() == null) {
+            return;
+          }
+          pod.getMetadata().getOwnerReferences().stream()
+              .filter(r -> kind.equals(r.getKind()))
+              .forEach(r -> loop.enqueue(pod.getMetadata().getNamespace() + "/" + r.getName()));
+        });
   }
 
   /** Five random characters, as Kubernetes appends to generated names. */

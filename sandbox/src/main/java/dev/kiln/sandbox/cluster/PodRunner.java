@@ -3,20 +3,14 @@ package dev.kiln.sandbox.cluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodIPBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,19 +32,17 @@ final class PodRunner implements Runnable {
   private final String restartPolicy;
   private final List<ContainerRun> init = new ArrayList<>();
   private final List<ContainerRun> main = new ArrayList<>();
-  private final Map<String, PodCondition> conditions = new LinkedHashMap<>();
+  private final PodState state = new PodState();
+  private final ContainerStarter starter;
   private volatile boolean stopping;
-  private String ip;
-  private String phase = "Pending";
-  private String startTime;
   private String written;
-  private Map<String, Path> volumes;
 
   PodRunner(Kubelet kubelet, Pod pod, Path dir) {
     this.kubelet = kubelet;
     this.pod = pod;
     this.dir = dir;
     this.restartPolicy = Objects.requireNonNullElse(pod.getSpec().getRestartPolicy(), "Always");
+    this.starter = new ContainerStarter(kubelet, pod, dir);
     for (Container c : list(pod.getSpec().getInitContainers())) {
       init.add(new ContainerRun(c, dir));
     }
@@ -71,8 +63,8 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
-      ip = kubelet.network().allocate(containerPorts());
-      startTime = Kubelet.format(kubelet.now());
+      state.ip = kubelet.network().allocate(containerPorts());
+      state.startTime = Kubelet.format(kubelet.now());
       condition("PodScheduled", false, null, null);
       schedule();
       condition("PodScheduled", true, null, null);
@@ -82,7 +74,7 @@ final class PodRunner implements Runnable {
       write();
       for (ContainerRun c : init) {
         if (!runToCompletion(c)) {
-          phase = "Failed";
+          state.phase = "Failed";
           write();
           return;
         }
@@ -164,10 +156,10 @@ final class PodRunner implements Runnable {
       condition("ContainersReady", ready, null, null);
       condition("Ready", ready, null, null);
       if (main.stream().anyMatch(ContainerRun::running)) {
-        phase = "Running";
+        state.phase = "Running";
       }
       if (allDone) {
-        phase = allSucceeded ? "Succeeded" : "Failed";
+        state.phase = allSucceeded ? "Succeeded" : "Failed";
         condition("ContainersReady", false, "PodCompleted", null);
         condition("Ready", false, "PodCompleted", null);
         return;
@@ -185,83 +177,16 @@ final class PodRunner implements Runnable {
   }
 
   private void tryStart(ContainerRun c, Instant now) {
-    try {
-      if (volumes == null) {
-        volumes = kubelet.volumes().prepare(pod, ip, dir);
-      }
-      LocalImage image =
-          kubelet
-              .images()
-              .find(c.spec.getImage())
-              .orElseThrow(
-                  () ->
-                      new StartupError(
-                          "ErrImagePull",
-                          "failed to pull image \""
-                              + c.spec.getImage()
-                              + "\": not found (the sandbox has only the reference images: "
-                              + kubelet.images().describe()
-                              + ")"));
-      Map<String, String> env = kubelet.environment().resolve(pod, c.spec, ip);
-      ContainerRoot root =
-          new ContainerRoot(
-              dir.resolve("root-" + c.spec.getName()), list(c.spec.getVolumeMounts()), volumes);
-      ContainerCommand command =
-          ContainerCommand.of(
-              c.spec, image, env, root, pod.getMetadata().getName(), ip, c.terminationLog);
-      kubelet.ledger().started(c.start(command, now));
-      c.setProbers(
-          prober(c.spec.getStartupProbe(), c.spec, now),
-          prober(c.spec.getReadinessProbe(), c.spec, now),
-          prober(c.spec.getLivenessProbe(), c.spec, now));
-      log.info("pod {}: started container {} ({})", name(), c.spec.getName(), image.reference());
-    } catch (StartupError e) {
-      c.cannotStart(e, now);
-    } catch (IllegalArgumentException e) { // a mount that names no volume
-      c.cannotStart(new StartupError("CreateContainerConfigError", e.getMessage()), now);
-    } catch (IOException e) {
-      c.cannotStart(new StartupError("CreateContainerError", e.getMessage()), now);
-    }
-  }
-
-  private Prober prober(io.fabric8.kubernetes.api.model.Probe probe, Container c, Instant now) {
-    return probe == null ? null : new Prober(probe, c, ip, now);
+    starter.start(c, state.ip, now);
   }
 
   private void condition(String type, boolean status, String reason, String message) {
-    PodCondition old = conditions.get(type);
-    String value = status ? "True" : "False";
-    if (old != null
-        && old.getStatus().equals(value)
-        && Objects.equals(old.getReason(), reason)
-        && Objects.equals(old.getMessage(), message)) {
-      return;
-    }
-    conditions.put(
-        type,
-        new PodConditionBuilder()
-            .withType(type)
-            .withStatus(value)
-            .withReason(reason)
-            .withMessage(message)
-            .withLastTransitionTime(Kubelet.format(kubelet.now()))
-            .build());
+    state.condition(type, status, reason, message, kubelet.now());
   }
 
   /** Writes the pod status if it changed since the last write. */
   private void write() {
-    PodStatus status = new PodStatus();
-    status.setPhase(phase);
-    status.setHostIP("127.0.0.1");
-    status.setPodIP(ip);
-    status.setPodIPs(List.of(new PodIPBuilder().withIp(ip).build()));
-    status.setStartTime(startTime);
-    status.setQosClass("BestEffort");
-    status.setConditions(new ArrayList<>(conditions.values()));
-    if (!init.isEmpty()) {
-      status.setInitContainerStatuses(statuses(init));
-    }
-    status.setContainerStatuses(statuses(main));
+    PodStatus status = state.status(statuses(init), statuses(main));
     String json = Serialization.asJson(status);
     if (json.equals(written)) {
       return;

@@ -66,82 +66,82 @@ final class PodVolumes {
   /** Every volume's folder, by volume name; Secret and ConfigMap contents are read now. */
   Map<String, Path> prepare(Pod pod, String podIp, Path podDir) throws StartupError {
     Map<String, Path> folders = new LinkedHashMap<>();
-    String ns = pod.getMetadata().getNamespace();
     for (Volume v : volumes(pod)) {
       Path dir = podDir.resolve("volumes").resolve(v.getName());
       try {
-        if (v.getPersistentVolumeClaim() != null) {
-          String claim = v.getPersistentVolumeClaim().getClaimName();
-          PersistentVolumeClaim pvc =
-              client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
-          if (pvc == null) {
-            throw new StartupError(
-                "ContainerCreating", "persistentvolumeclaim \"" + claim + "\" not found");
-          }
-          dir =
-              provisioner
-                  .folder(pvc)
-                  .orElseThrow(
-                      () ->
-                          new StartupError(
-                              "ContainerCreating",
-                              "persistentvolumeclaim \"" + claim + "\" is not bound"));
-        } else if (v.getEmptyDir() != null) {
-          Files.createDirectories(dir);
-        } else if (v.getSecret() != null) {
-          Files.createDirectories(dir);
-          writeSecret(
-              ns,
-              v.getSecret().getSecretName(),
-              v.getSecret().getItems(),
-              dir,
-              v.getSecret().getOptional());
-        } else if (v.getConfigMap() != null) {
-          Files.createDirectories(dir);
-          writeConfigMap(
-              ns,
-              v.getConfigMap().getName(),
-              v.getConfigMap().getItems(),
-              dir,
-              v.getConfigMap().getOptional());
-        } else if (v.getDownwardAPI() != null) {
-          Files.createDirectories(dir);
-          writeDownward(pod, podIp, v.getDownwardAPI().getItems(), dir);
-        } else if (v.getProjected() != null) {
-          Files.createDirectories(dir);
-          for (VolumeProjection p : v.getProjected().getSources()) {
-            if (p.getSecret() != null) {
-              writeSecret(
-                  ns,
-                  p.getSecret().getName(),
-                  p.getSecret().getItems(),
-                  dir,
-                  p.getSecret().getOptional());
-            } else if (p.getConfigMap() != null) {
-              writeConfigMap(
-                  ns,
-                  p.getConfigMap().getName(),
-                  p.getConfigMap().getItems(),
-                  dir,
-                  p.getConfigMap().getOptional());
-            } else if (p.getDownwardAPI() != null) {
-              writeDownward(pod, podIp, p.getDownwardAPI().getItems(), dir);
-            }
-          }
-        } else {
-          throw new StartupError(
-              "CreateContainerConfigError",
-              "volume \""
-                  + v.getName()
-                  + "\": only persistentVolumeClaim, emptyDir, secret,"
-                  + " configMap, downwardAPI and projected volumes exist in the sandbox");
-        }
+        folders.put(
+            v.getName(),
+            v.getPersistentVolumeClaim() != null
+                ? claimFolder(pod.getMetadata().getNamespace(), v)
+                : write(pod, podIp, v, dir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      folders.put(v.getName(), dir);
     }
     return folders;
+  }
+
+  /** A claim's provisioned folder. */
+  private Path claimFolder(String ns, Volume v) throws StartupError {
+    String claim = v.getPersistentVolumeClaim().getClaimName();
+    PersistentVolumeClaim pvc =
+        client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+    if (pvc == null) {
+      throw new StartupError(
+          "ContainerCreating", "persistentvolumeclaim \"" + claim + "\" not found");
+    }
+    return provisioner
+        .folder(pvc)
+        .orElseThrow(
+            () ->
+                new StartupError(
+                    "ContainerCreating", "persistentvolumeclaim \"" + claim + "\" is not bound"));
+  }
+
+  /** A fresh folder of the pod for any other volume, with the files it projects. */
+  private Path write(Pod pod, String podIp, Volume v, Path dir) throws StartupError, IOException {
+    String ns = pod.getMetadata().getNamespace();
+    if (v.getEmptyDir() == null
+        && v.getSecret() == null
+        && v.getConfigMap() == null
+        && v.getDownwardAPI() == null
+        && v.getProjected() == null) {
+      throw new StartupError(
+          "CreateContainerConfigError",
+          "volume \""
+              + v.getName()
+              + "\": only persistentVolumeClaim, emptyDir, secret,"
+              + " configMap, downwardAPI and projected volumes exist in the sandbox");
+    }
+    Files.createDirectories(dir);
+    if (v.getSecret() != null) {
+      var secret = v.getSecret();
+      writeSecret(ns, secret.getSecretName(), secret.getItems(), dir, secret.getOptional());
+    } else if (v.getConfigMap() != null) {
+      var map = v.getConfigMap();
+      writeConfigMap(ns, map.getName(), map.getItems(), dir, map.getOptional());
+    } else if (v.getDownwardAPI() != null) {
+      writeDownward(pod, podIp, v.getDownwardAPI().getItems(), dir);
+    } else if (v.getProjected() != null) {
+      for (VolumeProjection p : v.getProjected().getSources()) {
+        writeProjection(pod, podIp, p, dir);
+      }
+    }
+    return dir;
+  }
+
+  private void writeProjection(Pod pod, String podIp, VolumeProjection p, Path dir)
+      throws StartupError, IOException {
+    String ns = pod.getMetadata().getNamespace();
+    if (p.getSecret() != null) {
+      var secret = p.getSecret();
+      writeSecret(ns, secret.getName(), secret.getItems(), dir, secret.getOptional());
+    } else if (p.getConfigMap() != null) {
+      var map = p.getConfigMap();
+      writeConfigMap(ns, map.getName(), map.getItems(), dir, map.getOptional());
+    } else if (p.getDownwardAPI() != null) {
+      writeDownward(pod, podIp, p.getDownwardAPI().getItems(), dir);
+    }
   }
 
   private void writeSecret(
