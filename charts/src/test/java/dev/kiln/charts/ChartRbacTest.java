@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator chart's RBAC allows exactly what the operator does: every (verb, resource) the
- * operator used in the integration suite (recorded by operator/src/test/.../ApiCalls) is granted,
- * and nothing is granted that the suite never used, except the listed, explained exceptions.
+ * operator used in the integration suite (recorded by the test kit's ApiCalls) is granted, and
+ * nothing is granted that the suite never used, except the listed, explained exceptions.
  */
 class ChartRbacTest {
   static final Path CALLS = Path.of("../operator/target/kiln-api-calls.txt");
