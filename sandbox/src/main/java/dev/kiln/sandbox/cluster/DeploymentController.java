@@ -1,9 +1,7 @@
 package dev.kiln.sandbox.cluster;
 
-import dev.kiln.operator.support.KilnLabels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,37 +29,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * progressDeadlineSeconds}) is recomputed on every change and written when it differs, also after
  * an operator's replace of the Deployment reset it.
  */
-final class DeploymentController implements AutoCloseable {
+final class DeploymentController extends PodOwnerController<Deployment> {
   static final String HASH = "pod-template-hash";
-
-  private final KubernetesClient client;
-  private final SharedIndexInformer<Deployment> deployments;
-  private final SharedIndexInformer<Pod> pods;
-  private final Clock clock;
-  private final ControlLoop loop;
 
   /** When each Deployment last made progress (a new pod, a pod ready), for its deadline. */
   private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
-
-  private final CreationExpectations expectations;
 
   DeploymentController(
       KubernetesClient client,
       SharedIndexInformer<Deployment> deployments,
       SharedIndexInformer<Pod> pods,
       Clock clock) {
-    this.client = client;
-    this.deployments = deployments;
-    this.pods = pods;
-    this.clock = clock;
-    this.expectations = new CreationExpectations(clock);
-    this.loop = new ControlLoop("sandbox-deployment-controller", this::reconcile);
-    loop.watch(deployments);
-    pods.addEventHandler(Owners.enqueueOwner(loop, "Deployment"));
+    super(client, deployments, pods, clock);
+    start("sandbox-deployment-controller", "Deployment");
   }
 
-  private void reconcile(String key) {
-    Deployment d = deployments.getStore().getByKey(key);
+  @Override
+  protected void reconcile(String key) {
+    Deployment d = owners.getStore().getByKey(key);
     if (d == null) {
       lastProgress.remove(key);
       return;
@@ -144,16 +129,13 @@ final class DeploymentController implements AutoCloseable {
     if (Serialization.asJson(s).equals(Serialization.asJson(prior))) {
       return;
     }
-    client
-        .apps()
-        .deployments()
-        .inNamespace(d.getMetadata().getNamespace())
-        .withName(d.getMetadata().getName())
-        .editStatus(
-            x -> {
-              x.setStatus(s);
-              return x;
-            });
+    Owners.editStatus(
+        client
+            .apps()
+            .deployments()
+            .inNamespace(d.getMetadata().getNamespace())
+            .withName(d.getMetadata().getName()),
+        x -> x.setStatus(s));
   }
 
   private void create(Deployment d, String hash) {
@@ -164,26 +146,12 @@ final class DeploymentController implements AutoCloseable {
     }
     labels.put(HASH, hash);
     String name = d.getMetadata().getName() + "-" + hash + "-" + Owners.suffix();
-    expectations.created(d.getMetadata().getUid(), name);
-    client
-        .pods()
-        .inNamespace(d.getMetadata().getNamespace())
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(d.getMetadata().getNamespace())
-                .withLabels(labels)
-                .withAnnotations(template.getMetadata().getAnnotations())
-                .withOwnerReferences(KilnLabels.controllerReference(d))
-                .endMetadata()
-                .withSpec(Serialization.clone(template.getSpec()))
-                .build())
-        .create();
-  }
-
-  private void delete(Pod pod) {
-    client.resource(pod).delete();
+    createPod(
+        d,
+        name,
+        labels,
+        template.getMetadata().getAnnotations(),
+        Serialization.clone(template.getSpec()));
   }
 
   /** An absolute or percentage value; surge rounds up, unavailable down, as Kubernetes does. */
@@ -202,10 +170,5 @@ final class DeploymentController implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  @Override
-  public void close() {
-    loop.close();
   }
 }

@@ -1,8 +1,6 @@
 package dev.kiln.sandbox.cluster;
 
-import dev.kiln.operator.support.KilnLabels;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -26,34 +24,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * (pods deleted, {@code Suspended} condition, start time reset on resume), {@code Complete}/{@code
  * Failed} conditions with Kubernetes' reasons, and {@code ttlSecondsAfterFinished}.
  */
-final class JobController implements AutoCloseable {
+final class JobController extends PodOwnerController<Job> {
   static final String INDEX = JobPods.INDEX;
 
-  private final KubernetesClient client;
-  private final SharedIndexInformer<Job> jobs;
-  private final SharedIndexInformer<Pod> pods;
-  private final Clock clock;
-  private final ControlLoop loop;
   private final Map<String, JobPods> tracking = new ConcurrentHashMap<>();
-  private final CreationExpectations expectations;
 
   JobController(
       KubernetesClient client,
       SharedIndexInformer<Job> jobs,
       SharedIndexInformer<Pod> pods,
       Clock clock) {
-    this.client = client;
-    this.jobs = jobs;
-    this.pods = pods;
-    this.clock = clock;
-    this.expectations = new CreationExpectations(clock);
-    this.loop = new ControlLoop("sandbox-job-controller", this::reconcile);
-    loop.watch(jobs);
-    pods.addEventHandler(Owners.enqueueOwner(loop, "Job"));
+    super(client, jobs, pods, clock);
+    start("sandbox-job-controller", "Job");
   }
 
-  private void reconcile(String key) {
-    Job job = jobs.getStore().getByKey(key);
+  @Override
+  protected void reconcile(String key) {
+    Job job = owners.getStore().getByKey(key);
     if (job == null) {
       return;
     }
@@ -135,17 +122,14 @@ final class JobController implements AutoCloseable {
     if (Serialization.asJson(status).equals(Serialization.asJson(old))) {
       return;
     }
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .editStatus(
-            j -> {
-              j.setStatus(status);
-              return j;
-            });
+    Owners.editStatus(
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getName()),
+        j -> j.setStatus(status));
   }
 
   /** Deletes the active pods (they no longer count as active). */
@@ -195,22 +179,7 @@ final class JobController implements AutoCloseable {
       spec.setHostname(name + "-" + index);
     }
     String podName = (index == null ? name + "-" : name + "-" + index + "-") + Owners.suffix();
-    expectations.created(job.getMetadata().getUid(), podName);
-    client
-        .pods()
-        .inNamespace(job.getMetadata().getNamespace())
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(podName)
-                .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(labels)
-                .withAnnotations(annotations)
-                .withOwnerReferences(KilnLabels.controllerReference(job))
-                .endMetadata()
-                .withSpec(spec)
-                .build())
-        .create();
+    createPod(job, podName, labels, annotations, spec);
   }
 
   /** Deletes the Job {@code ttlSecondsAfterFinished} after it finished. */
@@ -221,10 +190,6 @@ final class JobController implements AutoCloseable {
     }
   }
 
-  private void delete(Pod pod) {
-    client.resource(pod).delete();
-  }
-
   private static boolean indexed(Job job) {
     return "Indexed".equals(job.getSpec().getCompletionMode());
   }
@@ -232,10 +197,5 @@ final class JobController implements AutoCloseable {
   /** Kubernetes' completedIndexes form: "0-2,5". */
   static String ranges(Set<Integer> indexes) {
     return JobPods.ranges(indexes);
-  }
-
-  @Override
-  public void close() {
-    loop.close();
   }
 }

@@ -3,11 +3,13 @@ package dev.kiln.sandbox.cluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Owner references: who owns a pod, the pods an owner has, and the names controllers give pods. */
@@ -62,5 +64,14 @@ final class Owners {
         && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Replaces the status of the object as the server has it now (a get, then a status patch). */
+  static <T extends HasMetadata> void editStatus(Resource<T> resource, Consumer<T> setStatus) {
+    resource.editStatus(
+        current -> {
+          setStatus.accept(current);
+          return current;
+        });
   }
 }

@@ -194,16 +194,13 @@ final class PodRunner implements Runnable {
     if (stopping) {
       throw new Stopped();
     }
-    kubelet
-        .client()
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              p.setStatus(status);
-              return p;
-            });
+    Owners.editStatus(
+        kubelet
+            .client()
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName()),
+        p -> p.setStatus(status));
     written = json;
   }
 
