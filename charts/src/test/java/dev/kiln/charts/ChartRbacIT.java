@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator chart's RBAC allows exactly what the operator does: every (verb, resource) the
- * operator used in the integration suite (recorded by operator/src/test/.../ApiCalls) is granted,
- * and nothing is granted that the suite never used, except the listed, explained exceptions. An
+ * operator used in the integration suite (recorded by the test kit's ApiCalls) is granted, and
+ * nothing is granted that the suite never used, except the listed, explained exceptions. An
  * integration test (failsafe, at verify): it reads what the operator's integration tests wrote, so
  * the unit tier ({@code ./mvnw test}) does not depend on them.
  */

@@ -3,7 +3,7 @@ package dev.kiln.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.crd.validation.CrdValidator;
+import dev.kiln.testkit.crd.CrdValidator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

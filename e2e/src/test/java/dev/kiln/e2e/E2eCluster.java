@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
-import dev.kiln.e2e.sandbox.Sandbox;
+import dev.kiln.sandbox.Sandbox;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -117,7 +117,7 @@ class SandboxCommandIT {
                 "-Dkiln.root=" + E2eCluster.ROOT,
                 "-cp",
                 System.getProperty("java.class.path"),
-                "dev.kiln.e2e.sandbox.SandboxMain",
+                "dev.kiln.sandbox.SandboxMain",
                 "--dir",
                 dir.toString()));
     command.addAll(List.of(options));

@@ -3,7 +3,7 @@ package dev.kiln.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.crd.validation.CrdValidator;
+import dev.kiln.testkit.crd.CrdValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

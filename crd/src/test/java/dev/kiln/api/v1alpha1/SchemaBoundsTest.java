@@ -3,7 +3,7 @@ package dev.kiln.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.crd.validation.CrdValidator;
+import dev.kiln.testkit.crd.CrdValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.kiln.e2e.bench;
 
+import dev.kiln.testkit.api.MockApiServer;
+import dev.kiln.testkit.api.StoredWrites;
+import dev.kiln.testkit.workload.SimulatedJobController;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,9 +37,15 @@ public final class BenchClusterMain {
 
   private static void serve(MockApiServer.Lookups lookups) throws IOException {
     LifecycleProbe probe = new LifecycleProbe();
-    try (SimulatedJobController jobs = new SimulatedJobController(Duration.ofSeconds(1));
+    try (SimulatedJobController jobs =
+            new SimulatedJobController(Duration.ofSeconds(1), Duration.ofSeconds(1));
         MockApiServer api =
-            MockApiServer.start(lookups, store -> new StoredWrites(store, List.of(probe, jobs)))) {
+            MockApiServer.builder()
+                .lookups(lookups)
+                .around(store -> new StoredWrites(store, List.of(probe, jobs)))
+                .forgetServedRequests()
+                .kilnCrdsFromClasspath()
+                .start()) {
       jobs.connect(URI.create(api.url()));
       reply("ready " + api.port());
       BufferedReader in =

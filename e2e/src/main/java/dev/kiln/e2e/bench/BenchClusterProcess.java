@@ -1,5 +1,6 @@
 package dev.kiln.e2e.bench;
 
+import dev.kiln.testkit.api.MockApiServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

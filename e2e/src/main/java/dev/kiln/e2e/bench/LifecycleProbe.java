@@ -2,6 +2,7 @@ package dev.kiln.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testkit.api.StoredWrites;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

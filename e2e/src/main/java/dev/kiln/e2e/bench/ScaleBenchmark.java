@@ -2,29 +2,14 @@ package dev.kiln.e2e.bench;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
-import dev.kiln.operator.KilnOperator;
-import dev.kiln.operator.it.KilnTestCluster;
+import dev.kiln.testkit.api.MockApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +43,9 @@ public final class ScaleBenchmark {
 
   /** A size the API server cannot serve in this time is reported as not finished. */
   private static final long DEADLINE_MIN = 15;
+
+  /** Where the user creates the TrainingJobs. */
+  private static final String NAMESPACE = "team-a";
 
   private ScaleBenchmark() {}
 
@@ -101,144 +89,44 @@ public final class ScaleBenchmark {
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         options.describe());
-    List<Result> results = new ArrayList<>();
+    List<BenchResult> results = new ArrayList<>();
     for (int n : sizes) {
       results.add(run(n, false, options));
       results.add(run(n, true, options));
     }
-    Result.printTable(results);
+    BenchResult.printTable(results);
   }
 
-  record Result(
-      int n,
-      boolean baseline,
-      MockApiServer.Lookups lookups,
-      double createS,
-      double p50Ms,
-      double p99Ms,
-      double allRunningS,
-      double allSucceededS,
-      double jobsPerS,
-      Map<String, Double> writesPerLifecycle,
-      ProcessUsage operatorJvm,
-      double operatorCpuS,
-      ProcessUsage apiServerJvm,
-      double apiServerCpuS,
-      double readyS) {
-
-    static void printTable(List<Result> results) {
-      System.out.println();
-      System.out.printf(
-          "%-8s %-9s %-10s %9s %9s %9s %11s %13s %8s %9s %8s %9s%n",
-          "N",
-          "operator",
-          "api server",
-          "create s",
-          "p50 ms",
-          "p99 ms",
-          "running s",
-          "succeeded s",
-          "jobs/s",
-          "heap MiB",
-          "RSS MiB",
-          "ready s");
-      for (Result r : results) {
-        System.out.printf(
-            "%-8d %-9s %-10s %9.1f %9s %9s %11s %13s %8s %9d %8d %9.2f%n",
-            r.n,
-            r.baseline ? "no-op" : "kiln",
-            r.lookups == MockApiServer.Lookups.INDEXED ? "indexed" : "scan",
-            r.createS,
-            fmt(r.p50Ms),
-            fmt(r.p99Ms),
-            fmt(r.allRunningS),
-            fmt(r.allSucceededS),
-            fmt(r.jobsPerS),
-            r.operatorJvm.heapMiB(),
-            r.operatorJvm.rssMiB(),
-            r.readyS);
-      }
-      System.out.println();
-      System.out.println(
-          "heap (after GC) and RSS are the operator's JVM; the API server's JVM is not in them."
-              + " CPU used from the first create to the end of the run:");
-      for (Result r : results) {
-        System.out.printf(
-            "  N=%d %s: operator JVM CPU %.1f s; API server JVM CPU %.1f s, heap %d MiB, RSS %d"
-                + " MiB%n",
-            r.n,
-            r.baseline ? "no-op" : "kiln",
-            r.operatorCpuS,
-            r.apiServerCpuS,
-            r.apiServerJvm.heapMiB(),
-            r.apiServerJvm.rssMiB());
-      }
-      System.out.println();
-      System.out.println("API writes per TrainingJob lifecycle (kiln), next to the minimum:");
-      for (Result r : results) {
-        if (r.baseline) {
-          continue;
-        }
-        System.out.printf("  N=%d%n", r.n);
-        Set<String> keys = new TreeSet<>(MINIMUM.keySet());
-        keys.addAll(r.writesPerLifecycle.keySet());
-        for (String k : keys) {
-          System.out.printf(
-              "    %-40s %6.2f   (minimum %d)%n",
-              k, r.writesPerLifecycle.getOrDefault(k, 0.0), MINIMUM.getOrDefault(k, 0));
-        }
-      }
-    }
-
-    private static String fmt(double d) {
-      return Double.isNaN(d) ? "-" : String.format("%.1f", d);
-    }
-  }
-
-  static Result run(int n, boolean baseline, Options options) throws Exception {
+  static BenchResult run(int n, boolean baseline, Options options) throws Exception {
     MockApiServer.Lookups lookups = options.lookups();
     WriteCounter writes = new WriteCounter();
     try (BenchClusterProcess cluster = BenchClusterProcess.start(lookups);
-        KubernetesClient user = client(cluster.url());
-        KubernetesClient operatorClient = client(cluster.url(), writes)) {
+        KubernetesClient user = BenchOperators.client(cluster.url());
+        KubernetesClient operatorClient = BenchOperators.client(cluster.url(), writes)) {
       AutoCloseable operator =
           baseline
-              ? noOpOperator(operatorClient)
-              : KilnOperator.start(
-                  operatorClient, KilnTestCluster.config(Map.of()), Clock.systemUTC());
+              ? BenchOperators.noOpOperator(operatorClient)
+              : BenchOperators.kiln(operatorClient);
       double operatorCpu = ProcessUsage.currentCpuS();
       double apiServerCpu = cluster.usage().cpuS();
       long start = System.nanoTime();
       createTrainingJobs(user, n, options.createPerS());
       double createS = (System.nanoTime() - start) / 1e9;
-      double runningS = Double.NaN;
-      double succeededS = Double.NaN;
-      if (!baseline) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DEADLINE_MIN);
-        LifecycleProbe.Progress p = cluster.progress();
-        while (p.succeeded() < n && System.nanoTime() < deadline) {
-          if (Double.isNaN(runningS) && p.reachedRunning() >= n) {
-            runningS = (System.nanoTime() - start) / 1e9;
-          }
-          Thread.sleep(100);
-          p = cluster.progress();
-        }
-        if (p.succeeded() >= n) {
-          succeededS = (System.nanoTime() - start) / 1e9;
-          if (Double.isNaN(runningS)) {
-            runningS = succeededS; // reached Running between two polls
-          }
-        }
-      }
+      Timings t = baseline ? Timings.NONE : awaitLifecycles(cluster, n, start);
+      double runningS = t.allRunningS();
+      double succeededS = t.allSucceededS();
       LifecycleProbe.Latencies latencies = cluster.latencies();
       Map<String, Double> perLifecycle = new TreeMap<>();
       writes.counts().forEach((k, v) -> perLifecycle.put(k, v / (double) n));
       ProcessUsage operatorJvm = ProcessUsage.now();
       ProcessUsage apiServerJvm = cluster.usage();
       operator.close();
-      double readyS = baseline ? readyNoOp(cluster.url()) : readyKiln(cluster.url());
-      Result r =
-          new Result(
+      double readyS =
+          baseline
+              ? BenchOperators.readyNoOp(cluster.url())
+              : BenchOperators.readyKiln(cluster.url());
+      BenchResult r =
+          new BenchResult(
               n,
               baseline,
               lookups,
@@ -265,6 +153,31 @@ public final class ScaleBenchmark {
     }
   }
 
+  /** Seconds from the first create until all runs were Running and all Succeeded (NaN: not). */
+  record Timings(double allRunningS, double allSucceededS) {
+    static final Timings NONE = new Timings(Double.NaN, Double.NaN);
+  }
+
+  private static Timings awaitLifecycles(BenchClusterProcess cluster, int n, long start)
+      throws Exception {
+    double runningS = Double.NaN;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DEADLINE_MIN);
+    LifecycleProbe.Progress p = cluster.progress();
+    while (p.succeeded() < n && System.nanoTime() < deadline) {
+      if (Double.isNaN(runningS) && p.reachedRunning() >= n) {
+        runningS = (System.nanoTime() - start) / 1e9;
+      }
+      Thread.sleep(100);
+      p = cluster.progress();
+    }
+    if (p.succeeded() < n) {
+      return new Timings(runningS, Double.NaN);
+    }
+    double succeededS = (System.nanoTime() - start) / 1e9;
+    // NaN: reached Running between two polls
+    return new Timings(Double.isNaN(runningS) ? succeededS : runningS, succeededS);
+  }
+
   /** The user: creates N TrainingJobs from four threads, at once or {@code perS} a second. */
   private static void createTrainingJobs(KubernetesClient client, int n, double perS)
       throws Exception {
@@ -288,75 +201,12 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static KubernetesClient client(String url, Interceptor... interceptors) {
-    return new KubernetesClientBuilder()
-        .withConfig(MockApiServer.clientConfig(url))
-        .withHttpClientBuilderConsumer(
-            b -> {
-              for (Interceptor i : interceptors) {
-                b.addOrReplaceInterceptor(i.getClass().getSimpleName(), i);
-              }
-            })
-        .build();
-  }
-
   private static TrainingJob trainingJob(String name) {
     TrainingJob tj = new TrainingJob();
-    tj.setMetadata(
-        new ObjectMetaBuilder().withName(name).withNamespace(KilnTestCluster.NS).build());
+    tj.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
     TrainingJobSpec spec = new TrainingJobSpec();
     spec.setImage("trainer:1");
     tj.setSpec(spec);
     return tj;
-  }
-
-  /** A reconciler that does nothing: the cost of JOSDK's informers and the harness alone. */
-  @ControllerConfiguration(name = "noop")
-  static final class NoOp implements Reconciler<TrainingJob> {
-    @Override
-    public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
-      return UpdateControl.noUpdate();
-    }
-  }
-
-  private static AutoCloseable noOpOperator(KubernetesClient client) {
-    Operator operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withUseSSAToPatchPrimaryResource(false));
-    operator.register(new NoOp());
-    operator.start();
-    return operator::stop;
-  }
-
-  /** Start → /readyz answers 200, for a fresh operator with the N runs already present. */
-  private static double readyKiln(String url) throws Exception {
-    long start = System.nanoTime();
-    try (KubernetesClient client = client(url);
-        KilnOperator op =
-            KilnOperator.start(client, KilnTestCluster.config(Map.of()), Clock.systemUTC())) {
-      HttpClient http = HttpClient.newHttpClient();
-      URI ready = URI.create("http://127.0.0.1:" + op.httpPort() + "/readyz");
-      while (http.send(
-                  HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          != 200) {
-        Thread.sleep(10);
-      }
-      return (System.nanoTime() - start) / 1e9;
-    }
-  }
-
-  private static double readyNoOp(String url) throws Exception {
-    try (KubernetesClient client = client(url)) {
-      long start = System.nanoTime();
-      AutoCloseable op = noOpOperator(client);
-      double s = (System.nanoTime() - start) / 1e9; // start() returns once informers synced
-      op.close();
-      return s;
-    }
   }
 }

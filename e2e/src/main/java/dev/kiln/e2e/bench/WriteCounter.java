@@ -1,7 +1,7 @@
 package dev.kiln.e2e.bench;
 
-import dev.kiln.operator.it.ApiCallCounter;
-import dev.kiln.operator.it.RequestLog;
+import dev.kiln.testkit.api.ApiCallCounter;
+import dev.kiln.testkit.api.RequestLog;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;

@@ -2,7 +2,7 @@ package dev.kiln.operator.bench;
 
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.it.KilnTestCluster;
-import dev.kiln.operator.it.RequestLog;
+import dev.kiln.testkit.api.RequestLog;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;

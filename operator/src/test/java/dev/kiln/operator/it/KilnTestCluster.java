@@ -3,92 +3,63 @@ package dev.kiln.operator.it;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.testkit.api.ApiCalls;
+import dev.kiln.testkit.api.FaultyDispatcher;
+import dev.kiln.testkit.api.MockApiServer;
+import dev.kiln.testkit.api.RequestLog;
+import dev.kiln.testkit.api.StoredWrites;
+import dev.kiln.testkit.workload.ContainerStates;
+import dev.kiln.testkit.workload.JobStatuses;
+import dev.kiln.testkit.workload.SimulatedJobController;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
- * The fabric8 mock API server in CRUD mode with Kiln's CRDs applied, and helpers that play the Job
- * controller and the kubelet by writing Job and Pod status, as a real cluster would.
+ * The test kit's mock API server with Kiln's CRDs applied and faults injectable, the operator
+ * started on it with test settings, and helpers that play the Job controller and the kubelet by
+ * writing Job and Pod status, as a real cluster would.
  */
 public final class KilnTestCluster implements AutoCloseable {
   public static final String NS = "team-a";
+  private static final String TRAINER = "trainer";
 
-  /**
-   * The mock logs every request at INFO through java.util.logging; keep the build output readable.
-   */
-  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
-
-  private static java.util.logging.Logger quiet(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.WARNING);
-    return logger;
-  }
-
-  private final KubernetesMockServer server;
+  private final MockApiServer api;
   private final FaultyDispatcher faults;
   private final KubernetesClient client;
 
+  /** Hears of every accepted write, for a simulated Job controller attached later. */
+  private volatile StoredWrites.Listener storedWrites = (method, path, object) -> {};
+
   public KilnTestCluster() {
-    // CRUD mode, plus the canned answer of allowLeases.
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    faults = new FaultyDispatcher(new KubernetesMixedDispatcher(responses));
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, faults, false);
-    server.init();
-    allowLeases(server);
-    client = server.createClient();
-    for (String crd : List.of("trainingjobs.kiln.dev", "modelservers.kiln.dev")) {
-      try (InputStream in =
-          KilnTestCluster.class.getResourceAsStream("/META-INF/fabric8/" + crd + "-v1.yml")) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).create();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
+    FaultyDispatcher[] wrapped = new FaultyDispatcher[1];
+    StoredWrites.Listener forward = (method, path, o) -> storedWrites.stored(method, path, o);
+    api =
+        MockApiServer.builder()
+            .around(d -> wrapped[0] = new FaultyDispatcher(new StoredWrites(d, List.of(forward))))
+            .kilnCrdsFromClasspath()
+            .start();
+    faults = wrapped[0];
+    client = api.client();
   }
 
   /**
-   * One canned answer besides CRUD: the mock cannot evaluate a SelfSubjectRulesReview, which
-   * JOSDK's leader election sends to check it may use Leases.
+   * Lets {@code jobs} play the Job controller and the kubelet for the Jobs stored from now on and
+   * those already stored.
    */
-  public static void allowLeases(KubernetesMockServer server) {
-    server
-        .expect()
-        .post()
-        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(
-            201,
-            new SelfSubjectRulesReviewBuilder()
-                .withNewStatus()
-                .withIncomplete(false)
-                .addNewResourceRule()
-                .withApiGroups("coordination.k8s.io")
-                .withResources("leases")
-                .withVerbs("get", "create", "update")
-                .endResourceRule()
-                .endStatus()
-                .build())
-        .always();
+  public void simulateJobs(SimulatedJobController jobs) {
+    jobs.connect(java.net.URI.create(api.url()));
+    storedWrites = jobs;
+    jobs().forEach(j -> jobs.existing(io.fabric8.kubernetes.client.utils.Serialization.asJson(j)));
   }
 
   public KubernetesClient client() {
@@ -96,7 +67,7 @@ public final class KilnTestCluster implements AutoCloseable {
   }
 
   public KubernetesMockServer server() {
-    return server;
+    return api.server();
   }
 
   /** Fault injection between the operator and the API server. */
@@ -219,34 +190,12 @@ public final class KilnTestCluster implements AutoCloseable {
   }
 
   public void jobActive(String jobName) {
-    jobStatus(
-        jobName,
-        j -> {
-          j.getStatus().setActive(1);
-          j.getStatus().setStartTime(now());
-        });
+    jobStatus(jobName, j -> JobStatuses.active(j.getStatus(), now()));
   }
 
   public void jobFinished(String jobName, String type, String reason, int failed, int succeeded) {
     jobStatus(
-        jobName,
-        j -> {
-          j.getStatus().setActive(0);
-          j.getStatus().setFailed(failed);
-          j.getStatus().setSucceeded(succeeded);
-          if (type.equals("Complete")) {
-            j.getStatus().setCompletionTime(now());
-          }
-          j.getStatus()
-              .setConditions(
-                  List.of(
-                      new JobConditionBuilder()
-                          .withType(type)
-                          .withStatus("True")
-                          .withReason(reason)
-                          .withLastTransitionTime(now())
-                          .build()));
-        });
+        jobName, j -> JobStatuses.finished(j.getStatus(), type, reason, failed, succeeded, now()));
   }
 
   /** The kubelet: a pod of the Job with the given trainer container status. */
@@ -277,58 +226,33 @@ public final class KilnTestCluster implements AutoCloseable {
         .withName(pod.getMetadata().getName())
         .editStatus(
             p -> {
-              p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
-              p.getStatus().setContainerStatuses(List.of(trainer));
+              p.setStatus(ContainerStates.pod(trainer));
               return p;
             });
   }
 
   public static ContainerStatus running() {
-    return new ContainerStatusBuilder()
-        .withName("trainer")
-        .withNewState()
-        .withNewRunning()
-        .withStartedAt(now())
-        .endRunning()
-        .endState()
-        .build();
+    return ContainerStates.status(TRAINER, ContainerStates.running(now()));
   }
 
   public static ContainerStatus waiting(String reason, String message) {
-    return new ContainerStatusBuilder()
-        .withName("trainer")
-        .withImage("registry.example/nope:1")
-        .withNewState()
-        .withNewWaiting()
-        .withReason(reason)
-        .withMessage(message)
-        .endWaiting()
-        .endState()
-        .build();
+    ContainerStatus waiting =
+        ContainerStates.status(TRAINER, ContainerStates.waiting(reason, message));
+    waiting.setImage("registry.example/nope:1");
+    return waiting;
   }
 
   public static ContainerStatus terminated(int exitCode, String reason, String message) {
-    return new ContainerStatusBuilder()
-        .withName("trainer")
-        .withNewState()
-        .withNewTerminated()
-        .withExitCode(exitCode)
-        .withReason(reason)
-        .withMessage(message)
-        .withStartedAt(now())
-        .withFinishedAt(now())
-        .endTerminated()
-        .endState()
-        .build();
+    return ContainerStates.status(
+        TRAINER, ContainerStates.terminated(exitCode, reason, message, now(), now()));
   }
 
   public static String now() {
-    return dev.kiln.operator.support.Times.format(Instant.now());
+    return JobStatuses.now();
   }
 
   @Override
   public void close() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 }

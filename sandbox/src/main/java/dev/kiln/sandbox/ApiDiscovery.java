@@ -1,0 +1,155 @@
+package dev.kiln.sandbox;
+
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.APIGroupList;
+import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.APIVersions;
+import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The discovery documents ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<g>/<v>})
+ * that kubectl needs before it will send a request: the mock API server does not serve them. They
+ * list the kinds Kiln and the sandbox use, and Kiln's CRDs with their short names and categories,
+ * so {@code kubectl get tj,ms} and {@code kubectl get kiln} work. Upstream:
+ * https://github.com/fabric8io/kubernetes-client/issues/6062; can go once the mock serves
+ * discovery.
+ */
+final class ApiDiscovery {
+  private static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  /** group/version → its resources. The core group is "" (served under /api/v1). */
+  private final Map<String, List<APIResource>> resources = new LinkedHashMap<>();
+
+  ApiDiscovery(List<CustomResourceDefinition> crds) {
+    add("v1", "Pod", "pods", true, "po");
+    add("v1", "Service", "services", true, "svc");
+    add("v1", "ConfigMap", "configmaps", true, "cm");
+    add("v1", "Secret", "secrets", true);
+    add("v1", "Event", "events", true, "ev");
+    add("v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, "pvc");
+    add("v1", "ServiceAccount", "serviceaccounts", true, "sa");
+    add("v1", "Namespace", "namespaces", false, "ns");
+    add("v1", "Node", "nodes", false, "no");
+    add("apps/v1", "Deployment", "deployments", true, "deploy");
+    add("apps/v1", "ReplicaSet", "replicasets", true, "rs");
+    add("batch/v1", "Job", "jobs", true);
+    add("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa");
+    add("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true, "netpol");
+    add("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, "pdb");
+    add("coordination.k8s.io/v1", "Lease", "leases", true);
+    add(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        false,
+        "crd");
+    for (CustomResourceDefinition crd : crds) {
+      CustomResourceDefinitionNames names = crd.getSpec().getNames();
+      boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
+      for (var version : crd.getSpec().getVersions()) {
+        String gv = crd.getSpec().getGroup() + "/" + version.getName();
+        resources
+            .computeIfAbsent(gv, k -> new ArrayList<>())
+            .add(
+                resource(names.getKind(), names.getPlural(), namespaced, names.getShortNames())
+                    .withCategories(names.getCategories())
+                    .withSingularName(names.getSingular())
+                    .build());
+        if (version.getSubresources() != null && version.getSubresources().getStatus() != null) {
+          resources
+              .get(gv)
+              .add(
+                  resource(names.getKind(), names.getPlural() + "/status", namespaced, List.of())
+                      .withVerbs("get", "patch", "update")
+                      .build());
+        }
+      }
+    }
+  }
+
+  private void add(String groupVersion, String kind, String plural, boolean ns, String... short_) {
+    resources
+        .computeIfAbsent(groupVersion, k -> new ArrayList<>())
+        .add(resource(kind, plural, ns, List.of(short_)).build());
+    resources
+        .get(groupVersion)
+        .add(
+            resource(kind, plural + "/status", ns, List.of())
+                .withVerbs("get", "patch", "update")
+                .build());
+  }
+
+  private static APIResourceBuilder resource(
+      String kind, String plural, boolean namespaced, List<String> shortNames) {
+    return new APIResourceBuilder()
+        .withKind(kind)
+        .withName(plural)
+        .withSingularName("")
+        .withNamespaced(namespaced)
+        .withShortNames(shortNames)
+        .withVerbs(VERBS);
+  }
+
+  /** {@code /api}: the core group's versions. */
+  APIVersions coreVersions() {
+    return new APIVersionsBuilder().withVersions("v1").build();
+  }
+
+  /** {@code /apis}: every named group with its versions. */
+  APIGroupList groups() {
+    Map<String, APIGroupBuilder> groups = new LinkedHashMap<>();
+    for (String gv : groupVersions()) {
+      String[] parts = gv.split("/");
+      groups
+          .computeIfAbsent(parts[0], g -> new APIGroupBuilder().withName(g))
+          .addNewVersion()
+          .withGroupVersion(gv)
+          .withVersion(parts[1])
+          .endVersion();
+    }
+    List<APIGroup> list = new ArrayList<>();
+    groups
+        .values()
+        .forEach(
+            b -> {
+              APIGroup group = b.build();
+              group.setPreferredVersion(group.getVersions().get(0));
+              list.add(group);
+            });
+    return new APIGroupListBuilder().withGroups(list).build();
+  }
+
+  /** The named group/versions, e.g. {@code batch/v1} (the core {@code v1} is not among them). */
+  List<String> groupVersions() {
+    return resources.keySet().stream().filter(gv -> gv.contains("/")).toList();
+  }
+
+  /** {@code /api/v1} or {@code /apis/<group>/<version>}. */
+  APIResourceList resources(String groupVersion) {
+    return new APIResourceListBuilder()
+        .withGroupVersion(groupVersion)
+        .withResources(resources.get(groupVersion))
+        .build();
+  }
+
+  /** The path a group/version's resource list is served at. */
+  static String path(String groupVersion) {
+    return groupVersion.contains("/") ? "/apis/" + groupVersion : "/api/" + groupVersion;
+  }
+
+  List<String> allGroupVersions() {
+    return List.copyOf(resources.keySet());
+  }
+}

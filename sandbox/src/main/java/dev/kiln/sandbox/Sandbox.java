@@ -1,0 +1,180 @@
+package dev.kiln.sandbox;
+
+import dev.kiln.operator.KilnOperator;
+import dev.kiln.operator.OperatorConfig;
+import dev.kiln.sandbox.cluster.LocalImages;
+import dev.kiln.sandbox.cluster.ProcessLedger;
+import dev.kiln.sandbox.cluster.ServiceProxy;
+import dev.kiln.sandbox.cluster.SimulatedCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Kiln with no cluster: an in-process Kubernetes API (the fabric8 mock, with Kiln's CRDs and
+ * discovery for kubectl), the real Kiln operator, and a simulated cluster that runs the reference
+ * images as local processes. Everything lives under one folder (kubeconfig, operator log, pod logs,
+ * volumes), emptied at start.
+ */
+public final class Sandbox implements AutoCloseable {
+  public static final String NAMESPACE = "default";
+
+  private final Path dir;
+  private final SandboxApiServer api;
+  private final SimulatedCluster cluster;
+  private final KubernetesClient operatorClient;
+  private final KilnOperator operator;
+  private final Path kubeconfig;
+
+  private Sandbox(
+      Path dir,
+      SandboxApiServer api,
+      SimulatedCluster cluster,
+      KubernetesClient operatorClient,
+      KilnOperator operator,
+      Path kubeconfig) {
+    this.dir = dir;
+    this.api = api;
+    this.cluster = cluster;
+    this.operatorClient = operatorClient;
+    this.operator = operator;
+    this.kubeconfig = kubeconfig;
+  }
+
+  /**
+   * Starts the sandbox for the repository at {@code root} (its reference images must be built),
+   * working in {@code dir}, with the API server on {@code apiPort} (0: any free port).
+   */
+  public static Sandbox start(Path root, Path dir, int apiPort) {
+    LocalImages images = LocalImages.fromRepository(root);
+    List<String> missing = images.notBuilt();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the reference images are not built: "
+              + String.join(", ", missing)
+              + "; build them first: ./mvnw -B -q install -DskipTests");
+    }
+    ProcessLedger.stopLeftovers(dir);
+    clear(dir);
+    SandboxApiServer api = new SandboxApiServer(root, dir.resolve("pods"), apiPort);
+    SimulatedCluster cluster = null;
+    KubernetesClient operatorClient = null;
+    try {
+      api.createNamespace(NAMESPACE);
+      Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), NAMESPACE);
+      cluster =
+          new SimulatedCluster(
+              api.newClient(), images, dir, Clock.systemUTC(), new ProcessLedger(dir));
+      operatorClient = api.newClient();
+      KilnOperator operator =
+          KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
+      return new Sandbox(dir, api, cluster, operatorClient, operator, kubeconfig);
+    } catch (RuntimeException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
+      if (operatorClient != null) {
+        operatorClient.close();
+      }
+      api.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The operator as the chart would configure it, but on free local ports, with the report URL on
+   * loopback, a key of its own and progress written every second (so the short quickstart shows
+   * it).
+   */
+  static OperatorConfig operatorConfig(Path dir) {
+    int reportPort = freePort();
+    Path key = dir.resolve("report-key");
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    try {
+      Files.write(key, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("KILN_HTTP_PORT", Integer.toString(freePort()));
+    env.put("KILN_REPORT_PORT", Integer.toString(reportPort));
+    env.put("KILN_REPORT_URL", "http://127.0.0.1:" + reportPort);
+    env.put("KILN_REPORT_KEY_FILE", key.toString());
+    env.put("KILN_REPORT_INTERVAL_SECONDS", "1");
+    env.put("KILN_RECONCILE_THREADS", "4");
+    env.put("POD_NAMESPACE", "kiln-system");
+    env.put("POD_NAME", "kiln-sandbox");
+    return OperatorConfig.fromMap(env);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void clear(Path dir) {
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files
+              .sorted(Comparator.reverseOrder())
+              .filter(p -> !p.equals(dir))
+              .forEach(p -> p.toFile().delete());
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the sandbox folder " + dir, e);
+    }
+  }
+
+  /** An admin client of the sandbox's API server. */
+  public KubernetesClient client() {
+    return api.client();
+  }
+
+  public String apiUrl() {
+    return api.url();
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Where the volume of a claim lives on this machine. */
+  public Path volume(String namespace, String claim) {
+    return dir.resolve("volumes").resolve(namespace).resolve(claim);
+  }
+
+  /** kube-proxy and cluster DNS. */
+  public ServiceProxy services() {
+    return cluster.services();
+  }
+
+  /** Stops the operator, then every pod and its processes, then the API server. */
+  @Override
+  public void close() {
+    operator.close();
+    operatorClient.close();
+    cluster.close();
+    api.close();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.kiln.sandbox.cluster;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a pod's containers as the kubelet would: the volumes laid out once, the image pulled, the
+ * command and environment resolved, the probes set; a container that cannot start gets the
+ * kubelet's reason (ErrImagePull, CreateContainerConfigError, CreateContainerError).
+ */
+final class ContainerStarter {
+  private static final Logger log = LoggerFactory.getLogger(ContainerStarter.class);
+
+  private final Kubelet kubelet;
+  private final Pod pod;
+  private final Path dir;
+  private final String podName;
+  private Map<String, Path> volumes;
+
+  ContainerStarter(Kubelet kubelet, Pod pod, Path dir) {
+    this.kubelet = kubelet;
+    this.pod = pod;
+    this.dir = dir;
+    this.podName = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** Starts the container, or records why it cannot start. */
+  void start(ContainerRun c, String ip, Instant now) {
+    try {
+      if (volumes == null) {
+        volumes = kubelet.volumes().prepare(pod, ip, dir);
+      }
+      LocalImage image = kubelet.images().pull(c.spec.getImage());
+      Map<String, String> env = kubelet.environment().resolve(pod, c.spec, ip);
+      ContainerRoot root =
+          new ContainerRoot(
+              dir.resolve("root-" + c.spec.getName()), list(c.spec.getVolumeMounts()), volumes);
+      ContainerCommand command =
+          ContainerCommand.of(
+              c.spec, image, env, root, pod.getMetadata().getName(), ip, c.terminationLog);
+      kubelet.ledger().started(c.start(command, now));
+      c.setProbers(
+          prober(c.spec.getStartupProbe(), c.spec, ip, now),
+          prober(c.spec.getReadinessProbe(), c.spec, ip, now),
+          prober(c.spec.getLivenessProbe(), c.spec, ip, now));
+      log.info("pod {}: started container {} ({})", podName, c.spec.getName(), image.reference());
+    } catch (StartupError e) {
+      c.cannotStart(e, now);
+    } catch (IllegalArgumentException e) { // a mount that names no volume
+      c.cannotStart(new StartupError("CreateContainerConfigError", e.getMessage()), now);
+    } catch (IOException e) {
+      c.cannotStart(new StartupError("CreateContainerError", e.getMessage()), now);
+    }
+  }
+
+  private static Prober prober(Probe probe, Container c, String ip, Instant now) {
+    return probe == null ? null : new Prober(probe, c, ip, now);
+  }
+
+  private static <T> List<T> list(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

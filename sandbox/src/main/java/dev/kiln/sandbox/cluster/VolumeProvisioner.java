@@ -1,0 +1,101 @@
+package dev.kiln.sandbox.cluster;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic provisioning with a local folder per claim: a new PersistentVolumeClaim gets {@code
+ * <volumes>/<namespace>/<claim>/} and the Bound phase with the requested capacity; a deleted
+ * claim's folder is deleted (reclaim policy Delete). Access modes and sizes are recorded, not
+ * enforced.
+ */
+final class VolumeProvisioner implements ResourceEventHandler<PersistentVolumeClaim> {
+  private static final Logger log = LoggerFactory.getLogger(VolumeProvisioner.class);
+  private final KubernetesClient client;
+  private final Path root;
+
+  VolumeProvisioner(KubernetesClient client, Path root) {
+    this.client = client;
+    this.root = root;
+  }
+
+  void watch(SharedIndexInformer<PersistentVolumeClaim> claims) {
+    claims.addEventHandler(this);
+  }
+
+  /** The claim's folder once it is bound. */
+  Optional<Path> folder(PersistentVolumeClaim pvc) {
+    Path dir = dir(pvc);
+    return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+  }
+
+  @Override
+  public void onAdd(PersistentVolumeClaim pvc) {
+    if (pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir(pvc));
+      client
+          .persistentVolumeClaims()
+          .inNamespace(pvc.getMetadata().getNamespace())
+          .withName(pvc.getMetadata().getName())
+          .editStatus(
+              p -> {
+                PersistentVolumeClaimStatus s = new PersistentVolumeClaimStatus();
+                s.setPhase("Bound");
+                s.setAccessModes(p.getSpec().getAccessModes());
+                Quantity size =
+                    p.getSpec().getResources() == null
+                            || p.getSpec().getResources().getRequests() == null
+                        ? null
+                        : p.getSpec().getResources().getRequests().get("storage");
+                s.setCapacity(size == null ? Map.of() : Map.of("storage", size));
+                p.setStatus(s);
+                return p;
+              });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (KubernetesClientException e) {
+      log.warn("cannot bind claim {}: {}", pvc.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim pvc) {
+    onAdd(pvc);
+  }
+
+  @Override
+  public void onDelete(PersistentVolumeClaim pvc, boolean finalStateUnknown) {
+    Path dir = dir(pvc);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn(
+          "cannot delete the volume of claim {}: {}", pvc.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  private Path dir(PersistentVolumeClaim pvc) {
+    return root.resolve(pvc.getMetadata().getNamespace()).resolve(pvc.getMetadata().getName());
+  }
+}
