@@ -165,7 +165,7 @@ final class E2eCluster implements AutoCloseable {
           .resolve(clusterUrl)
           .orElseThrow(() -> new IllegalStateException("no Service for " + clusterUrl));
     }
-    String[] host = clusterUrl.getHost().split("\\.");
+    String[] host = clusterUrl.getHost().split("\\.", -1);
     LocalPortForward forward =
         client.services().inNamespace(host[1]).withName(host[0]).portForward(clusterUrl.getPort());
     forwards.add(forward);

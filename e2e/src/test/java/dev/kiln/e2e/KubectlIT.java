@@ -95,7 +95,7 @@ class KubectlIT {
   }
 
   private static Path onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       Path candidate = Path.of(dir, program);
       if (Files.isExecutable(candidate)) {
         return candidate;

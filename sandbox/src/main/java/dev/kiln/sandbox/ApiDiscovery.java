@@ -111,7 +111,7 @@ final class ApiDiscovery {
   APIGroupList groups() {
     Map<String, APIGroupBuilder> groups = new LinkedHashMap<>();
     for (String gv : groupVersions()) {
-      String[] parts = gv.split("/");
+      String[] parts = gv.split("/", -1);
       groups
           .computeIfAbsent(parts[0], g -> new APIGroupBuilder().withName(g))
           .addNewVersion()

@@ -77,7 +77,7 @@ final class PodLogDispatcher extends Dispatcher {
   private static Map<String, String> query(String query) {
     Map<String, String> out = new HashMap<>();
     if (query != null) {
-      for (String pair : query.split("&")) {
+      for (String pair : query.split("&", -1)) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
           out.put(

@@ -83,12 +83,13 @@ public final class SandboxMain {
   }
 
   static final String USAGE =
-      "usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [FILE]\n"
-          + "  FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml)\n"
-          + "  --keep-running  stay up after the run, for kubectl (KUBECONFIG is printed); Ctrl-C stops\n"
-          + "  --dir DIR       working folder: kubeconfig, logs, volumes (default sandbox/target/sandbox)\n"
-          + "  --port N        API server port (default: any free port)\n"
-          + "  --timeout S     give up after S seconds (default 600)";
+      """
+      usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [FILE]
+        FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml)
+        --keep-running  stay up after the run, for kubectl (KUBECONFIG is printed); Ctrl-C stops
+        --dir DIR       working folder: kubeconfig, logs, volumes (default sandbox/target/sandbox)
+        --port N        API server port (default: any free port)
+        --timeout S     give up after S seconds (default 600)""";
 
   public static void main(String[] args) {
     Path root = repositoryRoot();

@@ -210,7 +210,7 @@ final class TableDispatcher extends Dispatcher {
   /** A simple JSONPath of the form {@code .a.b.c}, as every Kiln printer column uses. */
   static JsonNode at(JsonNode item, String jsonPath) {
     JsonNode node = item;
-    for (String part : jsonPath.replaceFirst("^\\.", "").split("\\.")) {
+    for (String part : jsonPath.replaceFirst("^\\.", "").split("\\.", -1)) {
       node = node.path(part);
     }
     return node;

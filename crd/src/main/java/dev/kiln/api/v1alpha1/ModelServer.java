@@ -1,7 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -21,20 +20,32 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("modelservers")
 @ShortNames("ms")
 @Categories("kiln")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.readyReplicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "URL",
+    jsonPath = ".status.url",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Model",
     jsonPath = ".status.model.trainingJob",
-    type = Type.STRING,
+    type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "The TrainingJob whose model is served")
 @AdditionalPrinterColumn(
     name = "Model URI",
     jsonPath = ".status.model.uri",
-    type = Type.STRING,
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
     implements Namespaced {}

@@ -1,7 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -26,29 +25,35 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("trainingjobs")
 @ShortNames("tj")
 @Categories("kiln")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Progress",
     jsonPath = ".status.progress.percent",
-    type = Type.INTEGER,
+    type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "Percent done")
 @AdditionalPrinterColumn(
     name = "ETA",
     jsonPath = ".status.progress.etaSeconds",
-    type = Type.INTEGER,
+    type = AdditionalPrinterColumn.Type.INTEGER,
     priority = 1,
     getDescription = "Estimated seconds left")
 @AdditionalPrinterColumn(
     name = "Metric",
     jsonPath = ".status.keyMetric",
-    type = Type.STRING,
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Artifact",
     jsonPath = ".status.artifact.uri",
-    type = Type.STRING,
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 @ValidationRule(
     value = Validation.UNLESS_STARTED + "(self.spec.image == oldSelf.spec.image)",

@@ -57,7 +57,7 @@ class InvalidResourcesTest {
       int messages =
           header.stream()
               .filter(l -> l.startsWith("# messages: "))
-              .map(l -> Integer.parseInt(l.substring("# messages: ".length()).split(" ")[0]))
+              .map(l -> Integer.parseInt(l.substring("# messages: ".length()).split(" ", -1)[0]))
               .findFirst()
               .orElse(1);
       boolean update = header.stream().anyMatch(l -> l.startsWith("# operation: update"));

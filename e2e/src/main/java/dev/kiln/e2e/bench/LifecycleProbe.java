@@ -34,7 +34,7 @@ final class LifecycleProbe implements StoredWrites.Listener {
   @Override
   public void stored(String method, String path, byte[] body) {
     long now = System.nanoTime();
-    String[] p = path.split("\\?", 2)[0].split("/");
+    String[] p = path.split("\\?", 2)[0].split("/", -1);
     // /apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>[/status]]
     if (p.length < 7 || !p[1].equals("apis") || !p[4].equals("namespaces")) {
       return;

@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * The process a container becomes: the image's ENTRYPOINT and CMD replaced by the container's
- * {@code command} and {@code args} as Kubernetes does, the image's ENV under the container's
- * environment, and every path on a mount moved into the container's root. {@code java} is this
- * JDK's; a memory limit becomes the JVM's view of the machine's RAM, as it is in a container.
+ * {@code command} and the container's arguments as Kubernetes does, the image's ENV under the
+ * container's environment, and every path on a mount moved into the container's root. {@code java}
+ * is this JDK's; a memory limit becomes the JVM's view of the machine's RAM, as it is in a
+ * container.
  */
 record ContainerCommand(List<String> argv, Map<String, String> env, Path workdir) {
 

@@ -39,8 +39,9 @@ final class ControlLoop implements AutoCloseable {
   /** Queues the informer's objects on every change, and all of them every second. */
   <T extends HasMetadata> void watch(SharedIndexInformer<T> informer) {
     informer.addEventHandler(Handlers.onEveryChange(o -> enqueue(key(o))));
-    executor.scheduleWithFixedDelay(
-        () -> informer.getStore().listKeys().forEach(this::enqueue), 1, 1, TimeUnit.SECONDS);
+    var unused =
+        executor.scheduleWithFixedDelay(
+            () -> informer.getStore().listKeys().forEach(this::enqueue), 1, 1, TimeUnit.SECONDS);
   }
 
   void enqueue(String key) {
@@ -55,8 +56,9 @@ final class ControlLoop implements AutoCloseable {
               reconcile.accept(key);
             } catch (RuntimeException e) {
               log.warn("{}: {} failed, retrying: {}", name, key, e.toString());
-              executor.schedule(
-                  () -> enqueue(key), Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+              var unused =
+                  executor.schedule(
+                      () -> enqueue(key), Duration.ofSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
             }
           });
     } catch (RejectedExecutionException e) {

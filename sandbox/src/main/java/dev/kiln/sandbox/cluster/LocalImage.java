@@ -115,7 +115,7 @@ public record LocalImage(
   static List<String> instructions(String text) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String raw : text.split("\n")) {
+    for (String raw : text.split("\n", -1)) {
       String line = raw.strip();
       if (line.startsWith("#")) {
         continue;

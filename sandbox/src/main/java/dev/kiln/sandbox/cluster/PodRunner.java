@@ -28,7 +28,6 @@ final class PodRunner implements Runnable {
 
   private final Kubelet kubelet;
   private final Pod pod;
-  private final Path dir;
   private final String restartPolicy;
   private final List<ContainerRun> init = new ArrayList<>();
   private final List<ContainerRun> main = new ArrayList<>();
@@ -40,7 +39,6 @@ final class PodRunner implements Runnable {
   PodRunner(Kubelet kubelet, Pod pod, Path dir) {
     this.kubelet = kubelet;
     this.pod = pod;
-    this.dir = dir;
     this.restartPolicy = Objects.requireNonNullElse(pod.getSpec().getRestartPolicy(), "Always");
     this.starter = new ContainerStarter(kubelet, pod, dir);
     for (Container c : list(pod.getSpec().getInitContainers())) {

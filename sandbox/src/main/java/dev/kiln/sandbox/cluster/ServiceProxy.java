@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * kube-proxy and cluster DNS for the sandbox: every Service with a selector gets an address from
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * machine.
  */
 public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
 
   private final PodNetwork network;
   private final SharedIndexInformer<Pod> pods;
@@ -56,7 +53,7 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
 
   /** The local address of a cluster URL's Service, if the Service exists. */
   public Optional<URI> resolve(URI clusterUrl) {
-    String[] host = clusterUrl.getHost().split("\\.");
+    String[] host = clusterUrl.getHost().split("\\.", -1);
     if (host.length < 3 || !host[2].equals("svc")) {
       return Optional.empty();
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -38,7 +39,7 @@ public final class ApiCalls implements Interceptor {
 
   /** "GET /apis/batch/v1/namespaces/ns/jobs?watch=true" → "watch batch/jobs"; core group is "". */
   public static String toRbac(String method, URI uri) {
-    String[] p = uri.getPath().replaceAll("^/+", "").split("/");
+    String[] p = uri.getPath().replaceAll("^/+", "").split("/", -1);
     int i;
     String group;
     if (p.length >= 2 && p[0].equals("api")) {
@@ -71,7 +72,7 @@ public final class ApiCalls implements Interceptor {
           case "PUT" -> "update";
           case "PATCH" -> "patch";
           case "DELETE" -> named ? "delete" : "deletecollection";
-          default -> method.toLowerCase();
+          default -> method.toLowerCase(Locale.ROOT);
         };
     return verb + " " + group + "/" + resource;
   }

@@ -207,7 +207,7 @@ public final class MockApiServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    housekeeping.scheduleWithFixedDelay(web::reset, 1, 1, TimeUnit.SECONDS);
+    var unused = housekeeping.scheduleWithFixedDelay(web::reset, 1, 1, TimeUnit.SECONDS);
     return housekeeping;
   }
 

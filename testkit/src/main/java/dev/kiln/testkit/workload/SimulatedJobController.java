@@ -81,8 +81,9 @@ public final class SimulatedJobController implements StoredWrites.Listener, Auto
     String startTime = JobStatuses.now();
     writes.replaceStatus(jobPath, json(JobStatuses.active(new JobStatus(), startTime)));
     writes.send("POST", "/api/v1/namespaces/" + namespace + "/pods", pod(job, namespace, name));
-    scheduler.schedule(
-        () -> finish(namespace, name, jobPath, startTime), runMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        scheduler.schedule(
+            () -> finish(namespace, name, jobPath, startTime), runMillis(), TimeUnit.MILLISECONDS);
   }
 
   private long runMillis() {
