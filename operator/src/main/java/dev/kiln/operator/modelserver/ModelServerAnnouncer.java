@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.ModelServerEvents;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.Times;
@@ -141,10 +142,8 @@ final class ModelServerAnnouncer {
             || !Objects.equals(before.getReason(), now.getReason()));
   }
 
-  static Condition condition(List<Condition> conditions, String type) {
-    return conditions == null
-        ? null
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  private static Condition condition(List<Condition> conditions, String type) {
+    return ConditionSet.find(conditions, type).orElse(null);
   }
 
   private static String annotation(Deployment d, String key) {

@@ -5,13 +5,11 @@ import static dev.kiln.api.v1alpha1.ModelServerConditions.MODEL_RESOLVED;
 import static dev.kiln.api.v1alpha1.ModelServerConditions.PROGRESSING;
 import static dev.kiln.api.v1alpha1.ModelServerConditions.READY;
 
-import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.support.ConditionSet;
-import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -104,9 +102,5 @@ public final class ModelServerStatusCalculator {
     return model.getTrainingJob() != null
         ? "the model of TrainingJob " + model.getTrainingJob() + " (" + model.getUri() + ")"
         : model.getUri();
-  }
-
-  static Failure failure(String reason, String message) {
-    return Failure.builder().reason(reason).message(Pods.bound(message)).build();
   }
 }
