@@ -27,16 +27,8 @@ import org.slf4j.LoggerFactory;
  * replaced, its model resolved (or not), a roll-out finished, a phase changed. Each is said once,
  * on the change.
  */
-final class ModelServerAnnouncer {
+record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
   private static final Logger log = LoggerFactory.getLogger(ModelServerReconciler.class);
-
-  private final EventRecorder events;
-  private final KilnMetrics metrics;
-
-  ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
-    this.events = events;
-    this.metrics = metrics;
-  }
 
   /** The Deployment was created, or replaced: with a new model (a roll-out) or the same one. */
   void deployment(

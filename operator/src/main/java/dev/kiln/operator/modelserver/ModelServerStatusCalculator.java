@@ -29,7 +29,7 @@ import java.util.Optional;
  * Failed (nothing ready and a reason why not). None is final: the server recovers by itself when
  * the cause goes away.
  */
-public final class ModelServerStatusCalculator {
+public record ModelServerStatusCalculator(Duration readinessDeadline) {
 
   /**
    * Everything the status is computed from. {@code deployment} is null until it exists; {@code
@@ -46,12 +46,6 @@ public final class ModelServerStatusCalculator {
 
   /** The new status and when to look again (a readiness deadline ahead). */
   public record Outcome(ModelServerStatus status, Optional<Duration> recheckAfter) {}
-
-  private final Duration readinessDeadline;
-
-  public ModelServerStatusCalculator(Duration readinessDeadline) {
-    this.readinessDeadline = readinessDeadline;
-  }
 
   public Outcome calculate(Observed o) {
     ModelServer ms = o.modelServer();

@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.LoaderSettings;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
@@ -41,12 +42,12 @@ public final class ServerDeploymentBuilder {
   public static final String LIVE_PATH = "/v2/health/live";
 
   /** Pod-template annotations naming the model, so a new model is a new template (a roll-out). */
-  public static final String MODEL_URI = "kiln.dev/model-uri";
+  public static final String MODEL_URI = KilnLabels.KILN + "model-uri";
 
-  public static final String MODEL_SHA256 = "kiln.dev/model-sha256";
+  public static final String MODEL_SHA256 = KilnLabels.KILN + "model-sha256";
 
   /** A hash of the pod template, also on every pod: tells new pods from old during a roll-out. */
-  public static final String TEMPLATE_HASH = "kiln.dev/template-hash";
+  public static final String TEMPLATE_HASH = KilnLabels.KILN + "template-hash";
 
   static final String MODEL_VOLUME = "model";
   static final String TMP_VOLUME = "tmp";
