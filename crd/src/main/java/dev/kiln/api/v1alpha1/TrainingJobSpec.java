@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -19,7 +18,6 @@ import lombok.ToString;
 @Data
 @EqualsAndHashCode(callSuper = true)
 @ToString(callSuper = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingJobSpec extends WorkloadSpec {
   @JsonPropertyDescription("The training image. It follows Kiln's pod contract (KILN_* env).")
   @Required

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -17,7 +16,6 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "has(self.size) != has(self.existingClaim)",
     message =
@@ -28,7 +26,7 @@ import lombok.NoArgsConstructor;
     message =
         "workspace: storageClassName and accessModes apply only to a volume Kiln creates (size),"
             + " not to existingClaim")
-public class Workspace {
+public class Workspace implements ApiType {
   /** What happens to a workspace Kiln created once its TrainingJob is deleted. */
   public enum RetainPolicy {
     Delete,
