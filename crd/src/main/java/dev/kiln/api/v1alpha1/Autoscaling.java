@@ -12,15 +12,15 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** Scale a ModelServer with a HorizontalPodAutoscaler on CPU utilisation. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
 @ValidationRule(
     value =
         "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <="
             + " self.maxReplicas",
     message = "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas")
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
 public class Autoscaling implements ApiType {
   @JsonPropertyDescription("Fewest replicas (default 1).")
   @Min(1)

@@ -26,13 +26,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "Model",
-    jsonPath = ".status.model.trainingJob",
     type = Type.STRING,
+    jsonPath = ".status.model.trainingJob",
     getDescription = "The TrainingJob whose model is served")
 @AdditionalPrinterColumn(
     name = "Model URI",
-    jsonPath = ".status.model.uri",
     type = Type.STRING,
+    jsonPath = ".status.model.uri",
     priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")

@@ -8,13 +8,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import lombok.Data;
-import lombok.EqualsAndHashCode;
-import lombok.ToString;
 
-/** A model served over the Open Inference Protocol by a Deployment and a Service. */
+/**
+ * A model served over the Open Inference Protocol by a Deployment and a Service. equals and
+ * toString include WorkloadSpec's fields (lombok.config).
+ */
 @Data
-@EqualsAndHashCode(callSuper = true)
-@ToString(callSuper = true)
 public class ModelServerSpec extends WorkloadSpec {
   @JsonPropertyDescription("The model to serve.")
   @Required

@@ -13,10 +13,6 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** Which model a ModelServer serves: one TrainingJob's, the newest qualified one, or a URI. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
 @ValidationRule(
     value =
         "(has(self.trainingJobRef) ? 1 : 0) + (has(self.latest) ? 1 : 0) + (has(self.uri) ? 1 : 0)"
@@ -25,6 +21,10 @@ import lombok.NoArgsConstructor;
 @ValidationRule(
     value = "!has(self.credentialsSecret) || has(self.uri)",
     message = "model.credentialsSecret applies only to model.uri")
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
 public class ModelSource implements ApiType {
   /** A TrainingJob in the ModelServer's namespace, by name. */
   @Data
@@ -68,8 +68,8 @@ public class ModelSource implements ApiType {
   private String credentialsSecret;
 
   @JsonPropertyDescription("Model format; the reference server loads onnx.")
+  @Default("onnx")
   @Size(max = 32)
   @Pattern("^[a-z0-9][a-z0-9._-]*$")
-  @Default("onnx")
   private String format;
 }

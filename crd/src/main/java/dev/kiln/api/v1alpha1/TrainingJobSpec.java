@@ -11,13 +11,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 import lombok.Data;
-import lombok.EqualsAndHashCode;
-import lombok.ToString;
 
-/** A training run: the image to run, its data, its workspace and how to judge its result. */
+/**
+ * A training run: the image to run, its data, its workspace and how to judge its result. equals and
+ * toString include WorkloadSpec's fields (lombok.config).
+ */
 @Data
-@EqualsAndHashCode(callSuper = true)
-@ToString(callSuper = true)
 public class TrainingJobSpec extends WorkloadSpec {
   @JsonPropertyDescription("The training image. It follows Kiln's pod contract (KILN_* env).")
   @Required

@@ -12,10 +12,6 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** The volume that holds data/, checkpoints/ and model/ for a training run. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
 @ValidationRule(
     value = "has(self.size) != has(self.existingClaim)",
     message =
@@ -26,6 +22,10 @@ import lombok.NoArgsConstructor;
     message =
         "workspace: storageClassName and accessModes apply only to a volume Kiln creates (size),"
             + " not to existingClaim")
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
 public class Workspace implements ApiType {
   /** What happens to a workspace Kiln created once its TrainingJob is deleted. */
   public enum RetainPolicy {
