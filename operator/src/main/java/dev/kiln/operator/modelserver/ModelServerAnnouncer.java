@@ -70,7 +70,7 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
     if (!changed(was, now)) {
       return;
     }
-    if ("True".equals(now.getStatus())) {
+    if (ConditionSet.TRUE.equals(now.getStatus())) {
       events.normal(ms, ModelServerEvents.MODEL_RESOLVED, now.getMessage());
     } else if (status.getFailure() != null
         && now.getReason().equals(status.getFailure().getReason())) {

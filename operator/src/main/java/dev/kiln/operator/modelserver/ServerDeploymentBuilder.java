@@ -109,7 +109,7 @@ public final class ServerDeploymentBuilder {
         location.onClaim()
             ? Volumes.claim(MODEL_VOLUME, location.claim().get(), true)
             : Volumes.emptyDir(MODEL_VOLUME);
-    // The server needs no Kubernetes API access unless the user chose an account.
+    // Security, service account and scheduling as for training pods (no API token by default).
     return WorkloadPods.podSpec(ms.getSpec())
         .withInitContainers(init)
         .withContainers(server(ms, model, location, config))
