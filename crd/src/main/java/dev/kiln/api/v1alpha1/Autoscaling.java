@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -13,17 +12,16 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** Scale a ModelServer with a HorizontalPodAutoscaler on CPU utilisation. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
         "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <="
             + " self.maxReplicas",
     message = "autoscaling.minReplicas must be less than or equal to autoscaling.maxReplicas")
-public class Autoscaling {
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
+public class Autoscaling implements ApiType {
   @JsonPropertyDescription("Fewest replicas (default 1).")
   @Min(1)
   @Max(1000)

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -15,8 +14,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public class Dataset {
+public class Dataset implements ApiType {
   @JsonPropertyDescription(
       "Where the data is: pvc://<claim>/<path>, s3://<bucket>/<key or prefix> or https://<url>."
           + " The loader init container copies it to $KILN_DATA_DIR.")

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import lombok.AllArgsConstructor;
@@ -13,8 +12,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public class Failure {
+public class Failure implements ApiType {
   @JsonPropertyDescription(
       "CamelCase cause: ImagePullBackOff, ErrImagePull, CreateContainerConfigError, Unschedulable,"
           + " OOMKilled, Evicted, Error, CrashLoopBackOff, DeadlineExceeded, BackoffLimitExceeded,"

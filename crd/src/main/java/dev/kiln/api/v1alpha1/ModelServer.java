@@ -34,13 +34,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Model",
-    jsonPath = ".status.model.trainingJob",
     type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.model.trainingJob",
     getDescription = "The TrainingJob whose model is served")
 @AdditionalPrinterColumn(
     name = "Model URI",
-    jsonPath = ".status.model.uri",
     type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.model.uri",
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -9,14 +8,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import lombok.Data;
-import lombok.EqualsAndHashCode;
-import lombok.ToString;
 
-/** A model served over the Open Inference Protocol by a Deployment and a Service. */
+/**
+ * A model served over the Open Inference Protocol by a Deployment and a Service. equals and
+ * toString include WorkloadSpec's fields (lombok.config).
+ */
 @Data
-@EqualsAndHashCode(callSuper = true)
-@ToString(callSuper = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelServerSpec extends WorkloadSpec {
   @JsonPropertyDescription("The model to serve.")
   @Required

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,8 +8,7 @@ import lombok.Data;
 
 /** What Kiln observed of a model server. Written by the operator only. */
 @Data
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public class ModelServerStatus {
+public class ModelServerStatus implements ApiType {
   @JsonPropertyDescription("Pending, Loading, Ready, Degraded or Failed.")
   private ModelServerPhase phase;
 

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -14,11 +13,6 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** Which model a ModelServer serves: one TrainingJob's, the newest qualified one, or a URI. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
         "(has(self.trainingJobRef) ? 1 : 0) + (has(self.latest) ? 1 : 0) + (has(self.uri) ? 1 : 0)"
@@ -27,13 +21,16 @@ import lombok.NoArgsConstructor;
 @ValidationRule(
     value = "!has(self.credentialsSecret) || has(self.uri)",
     message = "model.credentialsSecret applies only to model.uri")
-public class ModelSource {
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
+public class ModelSource implements ApiType {
   /** A TrainingJob in the ModelServer's namespace, by name. */
   @Data
   @NoArgsConstructor
   @AllArgsConstructor
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class TrainingJobRef {
+  public static class TrainingJobRef implements ApiType {
     @JsonPropertyDescription("Name of the TrainingJob whose model to serve once it has succeeded.")
     @Required
     @Size(max = Validation.MAX_SUBDOMAIN)
@@ -45,8 +42,7 @@ public class ModelSource {
   @Data
   @NoArgsConstructor
   @AllArgsConstructor
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class Latest {
+  public static class Latest implements ApiType {
     @JsonPropertyDescription(
         "Labels of the candidate TrainingJobs. The newest Succeeded one whose ModelQualified is"
             + " not False is served, and a newer one rolls out automatically.")
@@ -72,8 +68,8 @@ public class ModelSource {
   private String credentialsSecret;
 
   @JsonPropertyDescription("Model format; the reference server loads onnx.")
+  @Default("onnx")
   @Size(max = 32)
   @Pattern("^[a-z0-9][a-z0-9._-]*$")
-  @Default("onnx")
   private String format;
 }

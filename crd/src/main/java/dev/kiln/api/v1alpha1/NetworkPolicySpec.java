@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
@@ -17,17 +16,15 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public class NetworkPolicySpec {
+public class NetworkPolicySpec implements ApiType {
   /** Pods, or pods in namespaces, allowed to call the server. */
   @Data
   @NoArgsConstructor
   @AllArgsConstructor
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
       value = "has(self.podSelector) || has(self.namespaceSelector)",
       message = "networkPolicy.allowFrom entries need a podSelector, a namespaceSelector or both")
-  public static class Peer {
+  public static class Peer implements ApiType {
     @JsonPropertyDescription("Pods allowed in; with namespaceSelector, pods in those namespaces.")
     private LabelSelector podSelector;
 

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -12,14 +11,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
 import lombok.Data;
-import lombok.EqualsAndHashCode;
-import lombok.ToString;
 
-/** A training run: the image to run, its data, its workspace and how to judge its result. */
+/**
+ * A training run: the image to run, its data, its workspace and how to judge its result. equals and
+ * toString include WorkloadSpec's fields (lombok.config).
+ */
 @Data
-@EqualsAndHashCode(callSuper = true)
-@ToString(callSuper = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingJobSpec extends WorkloadSpec {
   @JsonPropertyDescription("The training image. It follows Kiln's pod contract (KILN_* env).")
   @Required

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,8 +9,7 @@ import lombok.Data;
 
 /** What Kiln observed of a training run. Written by the operator only. */
 @Data
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public class TrainingJobStatus {
+public class TrainingJobStatus implements ApiType {
   @JsonPropertyDescription("Pending, Queued, Running, Succeeded, Failed or Suspended.")
   private TrainingJobPhase phase;
 

@@ -4,12 +4,21 @@ package dev.kiln.api.v1alpha1;
 public final class Validation {
   private Validation() {}
 
+  /** One DNS-1123 label without anchors: the building block of the name patterns below. */
+  private static final String LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+
+  /** A path after a PVC claim or an S3 bucket (optional), or after an HTTPS host. */
+  private static final String PATH = "(/\\S*)?";
+
+  private static final String PVC_URI = "pvc://" + LABEL + PATH;
+  private static final String S3_URI = "s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]" + PATH;
+  private static final String HTTPS_URI = "https://[^\\s/]+" + PATH;
+
   /** A DNS-1123 label: the names of Kubernetes objects such as Services and Jobs. */
-  public static final String DNS1123_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  public static final String DNS1123_LABEL = "^" + LABEL + "$";
 
   /** A DNS-1123 subdomain: the names of Secrets, PVCs, ServiceAccounts, PriorityClasses. */
-  public static final String DNS1123_SUBDOMAIN =
-      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String DNS1123_SUBDOMAIN = "^" + LABEL + "(\\." + LABEL + ")*$";
 
   /** A container image reference: registry/repository[:tag][@digest], no whitespace. */
   public static final String IMAGE = "^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$";
@@ -19,13 +28,10 @@ public final class Validation {
       "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
 
   /** Where data can come from: a PVC path, an S3 object or prefix, or an HTTPS URL. */
-  public static final String SOURCE_URI =
-      "^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/\\S*)?|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?"
-          + "|https://[^\\s/]+(/\\S*)?)$";
+  public static final String SOURCE_URI = "^(" + PVC_URI + "|" + S3_URI + "|" + HTTPS_URI + ")$";
 
   /** Where a trained model can be uploaded to: an S3 prefix or a path on a PVC. */
-  public static final String OUTPUT_URI =
-      "^(pvc://[a-z0-9]([-a-z0-9]*[a-z0-9])?(/\\S*)?|s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\\S*)?)$";
+  public static final String OUTPUT_URI = "^(" + PVC_URI + "|" + S3_URI + ")$";
 
   /** A metric or hyperparameter name: letters, digits, '_', '.', '-', starting with a letter. */
   public static final String METRIC_NAME = "^[A-Za-z][A-Za-z0-9_.-]*$";

@@ -19,7 +19,7 @@ import lombok.Data;
  * resources, and where and as whom its pods run.
  */
 @Data
-public abstract class WorkloadSpec {
+public abstract class WorkloadSpec implements ApiType {
   @JsonPropertyDescription(
       "Entrypoint override for the main container; the image's ENTRYPOINT if unset.")
   @Size(max = Validation.MAX_ARGS)

@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,11 +12,6 @@ import lombok.Data;
 import lombok.NoArgsConstructor;
 
 /** The volume that holds data/, checkpoints/ and model/ for a training run. */
-@Data
-@Builder(toBuilder = true)
-@NoArgsConstructor
-@AllArgsConstructor
-@JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "has(self.size) != has(self.existingClaim)",
     message =
@@ -28,7 +22,11 @@ import lombok.NoArgsConstructor;
     message =
         "workspace: storageClassName and accessModes apply only to a volume Kiln creates (size),"
             + " not to existingClaim")
-public class Workspace {
+@Data
+@Builder(toBuilder = true)
+@NoArgsConstructor
+@AllArgsConstructor
+public class Workspace implements ApiType {
   /** What happens to a workspace Kiln created once its TrainingJob is deleted. */
   public enum RetainPolicy {
     Delete,

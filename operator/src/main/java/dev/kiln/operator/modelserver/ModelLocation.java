@@ -13,8 +13,6 @@ import java.util.Optional;
  * @param folder true when the URI ends with '/': the path is a folder whatever its name
  */
 public record ModelLocation(String uri, Optional<String> claim, String path, boolean folder) {
-  public static final String PVC_SCHEME = "pvc://";
-
   /** Parses a model URI; anything that is not {@code pvc://} is fetched by the loader. */
   public static ModelLocation of(String uri) {
     StorageUri parsed = StorageUri.parse(uri);

@@ -6,11 +6,11 @@ import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.Times;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,7 +24,6 @@ import java.util.Optional;
  */
 public final class ModelResolver {
   public static final String DEFAULT_FORMAT = "onnx";
-  static final String MODEL_QUALIFIED = "ModelQualified";
 
   private ModelResolver() {}
 
@@ -115,13 +114,9 @@ public final class ModelResolver {
     if (phase(tj) != TrainingJobPhase.Succeeded || artifactUri(tj) == null) {
       return false;
     }
-    List<Condition> conditions = tj.getStatus().getConditions();
-    return conditions == null
-        || conditions.stream()
-            .noneMatch(
-                c ->
-                    MODEL_QUALIFIED.equals(c.getType())
-                        && ConditionSet.FALSE.equals(c.getStatus()));
+    return ConditionSet.find(tj.getStatus().getConditions(), TrainingJobConditions.MODEL_QUALIFIED)
+        .map(c -> !ConditionSet.FALSE.equals(c.getStatus()))
+        .orElse(true);
   }
 
   /** Newest by completion time, then creation time, then name (so the choice is stable). */

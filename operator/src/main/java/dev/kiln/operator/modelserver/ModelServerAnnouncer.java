@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.ModelServerEvents;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.Times;
@@ -26,16 +27,8 @@ import org.slf4j.LoggerFactory;
  * replaced, its model resolved (or not), a roll-out finished, a phase changed. Each is said once,
  * on the change.
  */
-final class ModelServerAnnouncer {
+record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
   private static final Logger log = LoggerFactory.getLogger(ModelServerReconciler.class);
-
-  private final EventRecorder events;
-  private final KilnMetrics metrics;
-
-  ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
-    this.events = events;
-    this.metrics = metrics;
-  }
 
   /** The Deployment was created, or replaced: with a new model (a roll-out) or the same one. */
   void deployment(
@@ -77,7 +70,7 @@ final class ModelServerAnnouncer {
     if (!changed(was, now)) {
       return;
     }
-    if ("True".equals(now.getStatus())) {
+    if (ConditionSet.TRUE.equals(now.getStatus())) {
       events.normal(ms, ModelServerEvents.MODEL_RESOLVED, now.getMessage());
     } else if (status.getFailure() != null
         && now.getReason().equals(status.getFailure().getReason())) {
@@ -141,10 +134,8 @@ final class ModelServerAnnouncer {
             || !Objects.equals(before.getReason(), now.getReason()));
   }
 
-  static Condition condition(List<Condition> conditions, String type) {
-    return conditions == null
-        ? null
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  private static Condition condition(List<Condition> conditions, String type) {
+    return ConditionSet.find(conditions, type).orElse(null);
   }
 
   private static String annotation(Deployment d, String key) {

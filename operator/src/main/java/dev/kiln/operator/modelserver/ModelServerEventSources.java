@@ -2,8 +2,11 @@ package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.support.OwnerLabel;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -11,7 +14,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -26,12 +28,7 @@ final class ModelServerEventSources {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Pod.class, ModelServer.class)
             .withLabelSelector(SpecHashDependent.SELECTOR)
-            .withSecondaryToPrimaryMapper(
-                pod ->
-                    Set.of(
-                        new ResourceID(
-                            pod.getMetadata().getLabels().get(KilnLabels.MODEL_SERVER),
-                            pod.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(OwnerLabel.<Pod>mapper(KilnLabels.MODEL_SERVER))
             .build(),
         context);
   }
@@ -74,10 +71,10 @@ final class ModelServerEventSources {
   }
 
   private static String qualified(TrainingJobStatus s) {
-    Condition c =
-        s == null
-            ? null
-            : ModelServerAnnouncer.condition(s.getConditions(), ModelResolver.MODEL_QUALIFIED);
-    return c == null ? null : c.getStatus();
+    return s == null
+        ? null
+        : ConditionSet.find(s.getConditions(), TrainingJobConditions.MODEL_QUALIFIED)
+            .map(Condition::getStatus)
+            .orElse(null);
   }
 }

@@ -10,6 +10,8 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.ResourceMdc;
+import dev.kiln.operator.support.StatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -18,7 +20,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -32,9 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.MDC;
 
 /**
  * Turns a ModelServer into a Deployment, Service and optional HorizontalPodAutoscaler,
@@ -113,7 +112,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
 
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer ms, Context<ModelServer> context) {
-    try (var ignored = MDC.putCloseable("resource", key(ms))) {
+    try (var ignored = ResourceMdc.put(ms)) {
       Deployment observed = context.getSecondaryResource(Deployment.class).orElse(null);
       Resolved resolved = resolve(ms, observed);
       Optional<String> rejected = Optional.empty();
@@ -173,7 +172,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
                 pods,
                 now));
     announcer.status(ms, ms.getStatus(), outcome.status(), now);
-    writeStatus(ms, ms.getStatus(), outcome.status(), context);
+    StatusWriter.writeIfChanged(ms, ms.getStatus(), outcome.status(), context);
     return outcome;
   }
 
@@ -212,26 +211,5 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
         .flatMap(ReconcileResult::getSingleResource)
         .or(() -> context.getSecondaryResource(kind))
         .orElse(null);
-  }
-
-  /** A full replace of /status, cached for the next reconcile (see TrainingJobReconciler). */
-  private static void writeStatus(
-      ModelServer ms,
-      ModelServerStatus previous,
-      ModelServerStatus status,
-      Context<ModelServer> context) {
-    if (!Objects.equals(previous, status)) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-          ms,
-          context,
-          fresh -> {
-            fresh.setStatus(status);
-            return fresh;
-          });
-    }
-  }
-
-  static String key(ModelServer ms) {
-    return ms.getMetadata().getNamespace() + "/" + ms.getMetadata().getName();
   }
 }

@@ -4,7 +4,9 @@ import dev.kiln.api.v1alpha1.Autoscaling;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
+import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ public final class ModelServerSpecValidator {
               + "' must be pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>");
     }
     if (model.getCredentialsSecret() != null
-        && (model.getUri() == null || model.getUri().startsWith(ModelLocation.PVC_SCHEME))) {
+        && (model.getUri() == null || StorageUri.parse(model.getUri()).isPvc())) {
       problems.add("spec.model.credentialsSecret applies only to an s3:// or https:// uri");
     }
     if (model.getLatest() != null && model.getLatest().getSelector() == null) {
@@ -96,15 +98,8 @@ public final class ModelServerSpecValidator {
   }
 
   private static void reservedEnv(ModelServerSpec spec, List<String> problems) {
-    if (spec.getEnv() == null) {
-      return;
-    }
-    spec.getEnv().stream()
-        .filter(e -> e.getName() != null && e.getName().startsWith("KILN_"))
-        .forEach(
-            e ->
-                problems.add(
-                    "spec.env: " + e.getName() + " is reserved (KILN_ variables are Kiln's)"));
+    WorkloadPods.reservedEnvNames(spec.getEnv())
+        .forEach(n -> problems.add("spec.env: " + n + " is reserved (KILN_ variables are Kiln's)"));
   }
 
   private static void quantities(ResourceRequirements resources, List<String> problems) {

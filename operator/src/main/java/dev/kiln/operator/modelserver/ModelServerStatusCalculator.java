@@ -5,13 +5,11 @@ import static dev.kiln.api.v1alpha1.ModelServerConditions.MODEL_RESOLVED;
 import static dev.kiln.api.v1alpha1.ModelServerConditions.PROGRESSING;
 import static dev.kiln.api.v1alpha1.ModelServerConditions.READY;
 
-import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.support.ConditionSet;
-import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -31,7 +29,7 @@ import java.util.Optional;
  * Failed (nothing ready and a reason why not). None is final: the server recovers by itself when
  * the cause goes away.
  */
-public final class ModelServerStatusCalculator {
+public record ModelServerStatusCalculator(Duration readinessDeadline) {
 
   /**
    * Everything the status is computed from. {@code deployment} is null until it exists; {@code
@@ -48,12 +46,6 @@ public final class ModelServerStatusCalculator {
 
   /** The new status and when to look again (a readiness deadline ahead). */
   public record Outcome(ModelServerStatus status, Optional<Duration> recheckAfter) {}
-
-  private final Duration readinessDeadline;
-
-  public ModelServerStatusCalculator(Duration readinessDeadline) {
-    this.readinessDeadline = readinessDeadline;
-  }
 
   public Outcome calculate(Observed o) {
     ModelServer ms = o.modelServer();
@@ -104,9 +96,5 @@ public final class ModelServerStatusCalculator {
     return model.getTrainingJob() != null
         ? "the model of TrainingJob " + model.getTrainingJob() + " (" + model.getUri() + ")"
         : model.getUri();
-  }
-
-  static Failure failure(String reason, String message) {
-    return Failure.builder().reason(reason).message(Pods.bound(message)).build();
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.operator.modelserver;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.operator.support.Failures;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,8 +27,7 @@ record ResolutionVerdict(
       return new ResolutionVerdict(
           new ConditionVerdict(false, ModelServerConditions.INVALID_SPEC, message),
           Optional.empty(),
-          Optional.of(
-              ModelServerStatusCalculator.failure(ModelServerConditions.INVALID_SPEC, message)),
+          Optional.of(Failures.of(ModelServerConditions.INVALID_SPEC, message)),
           false,
           resolution);
     }
@@ -39,8 +39,7 @@ record ResolutionVerdict(
     }
     Optional<Failure> blocker =
         resolution.isFailed()
-            ? Optional.of(
-                ModelServerStatusCalculator.failure(resolution.reason(), resolution.message()))
+            ? Optional.of(Failures.of(resolution.reason(), resolution.message()))
             : Optional.empty();
     return new ResolutionVerdict(
         condition, Optional.empty(), blocker, !resolution.isFailed(), resolution);

@@ -1,5 +1,6 @@
 package dev.kiln.operator.modelserver;
 
+import dev.kiln.operator.support.Failures;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -21,9 +22,9 @@ record Rollout(boolean done, boolean deadlineExceeded, String message) {
                     (DeploymentCondition c) ->
                         "Progressing".equals(c.getType())
                             && "ProgressDeadlineExceeded".equals(c.getReason()));
-    int updated = ServingState.nz(ds.getUpdatedReplicas());
-    int replicas = ServingState.nz(ds.getReplicas());
-    int available = ServingState.nz(ds.getAvailableReplicas());
+    int updated = Failures.orZero(ds.getUpdatedReplicas());
+    int replicas = Failures.orZero(ds.getReplicas());
+    int available = Failures.orZero(ds.getAvailableReplicas());
     if (updated < desired) {
       return new Rollout(false, deadline, updated + " of " + desired + " replicas updated");
     }

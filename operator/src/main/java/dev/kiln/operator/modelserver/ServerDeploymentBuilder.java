@@ -4,25 +4,22 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.support.LoaderSettings;
 import dev.kiln.operator.support.PodSecurity;
+import dev.kiln.operator.support.Volumes;
+import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
@@ -45,12 +42,12 @@ public final class ServerDeploymentBuilder {
   public static final String LIVE_PATH = "/v2/health/live";
 
   /** Pod-template annotations naming the model, so a new model is a new template (a roll-out). */
-  public static final String MODEL_URI = "kiln.dev/model-uri";
+  public static final String MODEL_URI = KilnLabels.KILN + "model-uri";
 
-  public static final String MODEL_SHA256 = "kiln.dev/model-sha256";
+  public static final String MODEL_SHA256 = KilnLabels.KILN + "model-sha256";
 
   /** A hash of the pod template, also on every pod: tells new pods from old during a roll-out. */
-  public static final String TEMPLATE_HASH = "kiln.dev/template-hash";
+  public static final String TEMPLATE_HASH = KilnLabels.KILN + "template-hash";
 
   static final String MODEL_VOLUME = "model";
   static final String TMP_VOLUME = "tmp";
@@ -103,34 +100,20 @@ public final class ServerDeploymentBuilder {
   }
 
   private static PodSpec podSpec(ModelServer ms, ServedModel model, OperatorConfig config) {
-    ModelServerSpec spec = ms.getSpec();
     ModelLocation location = ModelLocation.of(model.getUri());
     List<Container> init = new ArrayList<>();
     if (!location.onClaim()) {
       init.add(loader(ms, model, config));
     }
-    List<Volume> volumes = new ArrayList<>();
-    volumes.add(
+    Volume modelVolume =
         location.onClaim()
-            ? new VolumeBuilder()
-                .withName(MODEL_VOLUME)
-                .withNewPersistentVolumeClaim(location.claim().get(), true)
-                .build()
-            : new VolumeBuilder().withName(MODEL_VOLUME).withNewEmptyDir().endEmptyDir().build());
-    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
-    return new PodSpecBuilder()
-        .withSecurityContext(PodSecurity.pod())
+            ? Volumes.claim(MODEL_VOLUME, location.claim().get(), true)
+            : Volumes.emptyDir(MODEL_VOLUME);
+    // Security, service account and scheduling as for training pods (no API token by default).
+    return WorkloadPods.podSpec(ms.getSpec())
         .withInitContainers(init)
         .withContainers(server(ms, model, location, config))
-        .withVolumes(volumes)
-        .withServiceAccountName(spec.getServiceAccountName())
-        // The server needs no Kubernetes API access unless the user chose an account.
-        .withAutomountServiceAccountToken(spec.getServiceAccountName() != null ? null : false)
-        .withNodeSelector(spec.getNodeSelector())
-        .withTolerations(spec.getTolerations())
-        .withAffinity(spec.getAffinity())
-        .withPriorityClassName(spec.getPriorityClassName())
-        .withImagePullSecrets(spec.getImagePullSecrets())
+        .withVolumes(modelVolume, Volumes.emptyDir(TMP_VOLUME))
         // The reference server drains for up to 20 s after SIGTERM.
         .withTerminationGracePeriodSeconds(30L)
         .build();
@@ -155,8 +138,8 @@ public final class ServerDeploymentBuilder {
         .withProtocol("TCP")
         .endPort()
         .withVolumeMounts(
-            mount(MODEL_VOLUME, location.onClaim() ? MODEL_STORE : MODEL_DIR, true),
-            mount(TMP_VOLUME, "/tmp", false))
+            Volumes.mount(MODEL_VOLUME, location.onClaim() ? MODEL_STORE : MODEL_DIR, true),
+            Volumes.mount(TMP_VOLUME, "/tmp", false))
         // Loading a large model can take minutes: liveness only counts once the server is up.
         .withStartupProbe(probe(LIVE_PATH, port, 5, 120))
         .withReadinessProbe(probe(READY_PATH, port, 5, 3))
@@ -189,19 +172,15 @@ public final class ServerDeploymentBuilder {
             .withImage(config.loaderImage())
             .withArgs("download", model.getUri(), MODEL_DIR)
             .withVolumeMounts(
-                mount(MODEL_VOLUME, MODEL_DIR, false), mount(TMP_VOLUME, "/tmp", false))
-            .withResources(
-                new ResourceRequirementsBuilder()
-                    .withRequests(
-                        Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")))
-                    .withLimits(Map.of("memory", new Quantity("512Mi")))
-                    .build())
+                Volumes.mount(MODEL_VOLUME, MODEL_DIR, false),
+                Volumes.mount(TMP_VOLUME, "/tmp", false))
+            .withResources(LoaderSettings.resources())
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withSecurityContext(PodSecurity.container(true));
     String secret = ms.getSpec().getModel().getCredentialsSecret();
     if (secret != null) {
       // Only the loader sees the storage credentials; the server never does.
-      loader.withEnvFrom(new EnvFromSourceBuilder().withNewSecretRef(secret, false).build());
+      loader.withEnvFrom(LoaderSettings.credentials(secret));
     }
     return loader.build();
   }
@@ -228,14 +207,6 @@ public final class ServerDeploymentBuilder {
     return new EnvVarBuilder()
         .withName(name)
         .withValue(Objects.requireNonNullElse(value, ""))
-        .build();
-  }
-
-  private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder()
-        .withName(volume)
-        .withMountPath(path)
-        .withReadOnly(readOnly ? true : null)
         .build();
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
+import dev.kiln.operator.support.Failures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -25,7 +26,7 @@ record ServingState(
   static ServingState observe(
       Deployment d, List<Pod> pods, Instant now, Duration readinessDeadline) {
     int desired = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
-    int ready = d.getStatus() == null ? 0 : nz(d.getStatus().getReadyReplicas());
+    int ready = d.getStatus() == null ? 0 : Failures.orZero(d.getStatus().getReadyReplicas());
     Rollout rollout = Rollout.of(d, desired);
     ServerPodFailures.Finding finding =
         ServerPodFailures.find(currentPods(d, pods), now, readinessDeadline);
@@ -36,7 +37,7 @@ record ServingState(
                 () ->
                     rollout.deadlineExceeded()
                         ? Optional.of(
-                            ModelServerStatusCalculator.failure(
+                            Failures.of(
                                 ModelServerConditions.PROGRESS_DEADLINE_EXCEEDED,
                                 rollout.message()))
                         : Optional.empty());
@@ -62,9 +63,5 @@ record ServingState(
                             .getAnnotations()
                             .get(ServerDeploymentBuilder.TEMPLATE_HASH)))
         .toList();
-  }
-
-  static int nz(Integer i) {
-    return i == null ? 0 : i;
   }
 }

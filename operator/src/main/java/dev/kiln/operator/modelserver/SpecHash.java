@@ -1,5 +1,6 @@
 package dev.kiln.operator.modelserver;
 
+import dev.kiln.operator.support.KilnLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Map;
  * an API server that fills in defaults Kiln never set. Pure.
  */
 public final class SpecHash {
-  public static final String ANNOTATION = "kiln.dev/spec-hash";
+  public static final String ANNOTATION = KilnLabels.KILN + "spec-hash";
 
   private SpecHash() {}
 

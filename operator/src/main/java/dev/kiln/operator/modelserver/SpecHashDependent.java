@@ -1,20 +1,20 @@
 package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.operator.support.CreateIfMissing;
 import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.support.OwnerLabel;
+import dev.kiln.operator.support.ResourceMdc;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.net.HttpURLConnection;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * A child of a ModelServer as a JOSDK dependent, matched by its {@link SpecHash}: created when
@@ -33,7 +33,10 @@ import org.slf4j.MDC;
  */
 public abstract class SpecHashDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, ModelServer> {
-  /** The informers see only Kiln's model-server children. */
+  /**
+   * The informers see only Kiln's model-server children: {@link OwnerLabel#selector} spelled as a
+   * constant, since the dependents' annotations need one.
+   */
   static final String SELECTOR = KilnLabels.MANAGED_SELECTOR + "," + KilnLabels.MODEL_SERVER;
 
   private static final Logger log = LoggerFactory.getLogger(ModelServerReconciler.class);
@@ -45,8 +48,8 @@ public abstract class SpecHashDependent<R extends HasMetadata>
   static final class NotCachedYet extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    NotCachedYet(KubernetesClientException cause) {
-      super(cause.getMessage(), cause);
+    NotCachedYet(HasMetadata child) {
+      super(child.getKind() + " " + child.getMetadata().getName() + " already exists");
     }
   }
 
@@ -99,14 +102,8 @@ public abstract class SpecHashDependent<R extends HasMetadata>
 
   @Override
   public R create(R desired, ModelServer ms, Context<ModelServer> context) {
-    try {
-      return context.getClient().resource(desired).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        throw new NotCachedYet(e);
-      }
-      throw e;
-    }
+    return CreateIfMissing.create(context.getClient(), desired)
+        .orElseThrow(() -> new NotCachedYet(desired));
   }
 
   /** A full replace under optimistic locking. */
@@ -132,7 +129,7 @@ public abstract class SpecHashDependent<R extends HasMetadata>
    */
   @Override
   public ReconcileResult<R> reconcile(ModelServer ms, Context<ModelServer> context) {
-    try (var ignored = MDC.putCloseable("resource", ModelServerReconciler.key(ms))) {
+    try (var ignored = ResourceMdc.put(ms)) {
       ReconcileResult<R> result = super.reconcile(ms, context);
       context.managedWorkflowAndDependentResourceContext().put(resultKey(resourceType()), result);
       return result;
@@ -141,7 +138,7 @@ public abstract class SpecHashDependent<R extends HasMetadata>
 
   @Override
   public void delete(ModelServer ms, Context<ModelServer> context) {
-    try (var ignored = MDC.putCloseable("resource", ModelServerReconciler.key(ms))) {
+    try (var ignored = ResourceMdc.put(ms)) {
       super.delete(ms, context);
     }
   }

@@ -65,7 +65,7 @@ public class EventRecorder {
             .withNewSource()
             .withComponent(KilnLabels.MANAGER)
             .endSource()
-            .withReportingComponent("kiln.dev/" + KilnLabels.MANAGER)
+            .withReportingComponent(KilnLabels.KILN + KilnLabels.MANAGER)
             .withReportingInstance(reportingInstance)
             .build();
     try {

@@ -8,13 +8,19 @@ import java.util.Map;
 
 /** The labels and owner references every object Kiln creates carries (docs/design.md#children). */
 public final class KilnLabels {
-  public static final String NAME = "app.kubernetes.io/name";
-  public static final String INSTANCE = "app.kubernetes.io/instance";
-  public static final String COMPONENT = "app.kubernetes.io/component";
-  public static final String PART_OF = "app.kubernetes.io/part-of";
-  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  public static final String TRAINING_JOB = "kiln.dev/trainingjob";
-  public static final String MODEL_SERVER = "kiln.dev/modelserver";
+  /** The prefix of Kubernetes' recommended labels. */
+  private static final String APP = "app.kubernetes.io/";
+
+  /** The prefix of Kiln's own labels and annotations. */
+  public static final String KILN = "kiln.dev/";
+
+  public static final String NAME = APP + "name";
+  public static final String INSTANCE = APP + "instance";
+  public static final String COMPONENT = APP + "component";
+  public static final String PART_OF = APP + "part-of";
+  public static final String MANAGED_BY = APP + "managed-by";
+  public static final String TRAINING_JOB = KILN + "trainingjob";
+  public static final String MODEL_SERVER = KILN + "modelserver";
   public static final String MANAGER = "kiln-operator";
 
   /** Selects everything Kiln manages: the informers of child kinds watch only this. */

@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.List;
@@ -43,27 +45,19 @@ public final class PrunedCache<T extends HasMetadata> extends BasicItemStore<T> 
 
   /** Metadata (without managedFields), {@code spec.suspend} and the status. */
   public static Job job(Job job) {
-    return new JobBuilder()
-        .withApiVersion(job.getApiVersion())
-        .withKind(job.getKind())
-        .withMetadata(metadata(job.getMetadata()))
-        .withNewSpec()
-        .withSuspend(job.getSpec() == null ? null : job.getSpec().getSuspend())
-        .endSpec()
-        .withStatus(job.getStatus())
-        .build();
+    JobSpec spec =
+        new JobSpecBuilder()
+            .withSuspend(job.getSpec() == null ? null : job.getSpec().getSuspend())
+            .build();
+    return new Job(
+        job.getApiVersion(), job.getKind(), metadata(job.getMetadata()), spec, job.getStatus());
   }
 
   /** Metadata (without managedFields) and the status. */
   public static Pod pod(Pod pod) {
-    return new PodBuilder()
-        .withApiVersion(pod.getApiVersion())
-        .withKind(pod.getKind())
-        .withMetadata(metadata(pod.getMetadata()))
-        .withNewSpec()
-        .endSpec()
-        .withStatus(pod.getStatus())
-        .build();
+    PodSpec none = new PodSpecBuilder().build();
+    return new Pod(
+        pod.getApiVersion(), pod.getKind(), metadata(pod.getMetadata()), none, pod.getStatus());
   }
 
   /**

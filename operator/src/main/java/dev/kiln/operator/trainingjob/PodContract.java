@@ -1,6 +1,8 @@
 package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ public final class PodContract {
   public static final String HP_PREFIX = "KILN_HP_";
 
   /** The pod annotation the hyperparameters file is projected from (downward API). */
-  public static final String HPARAMS_ANNOTATION = "kiln.dev/hyperparameters";
+  public static final String HPARAMS_ANNOTATION = KilnLabels.KILN + "hyperparameters";
 
   private PodContract() {}
 
@@ -55,7 +57,8 @@ public final class PodContract {
         new EnvVarBuilder()
             .withName("KILN_ATTEMPT")
             .withNewValueFrom()
-            .withNewConfigMapKeyRef("attempt", TrainingJobNames.runConfig(tj), false)
+            .withNewConfigMapKeyRef(
+                RunInputsBuilder.ATTEMPT_KEY, TrainingJobNames.name(tj, Child.RUN_CONFIG), false)
             .endValueFrom()
             .build());
     env.add(value("KILN_DATA_DIR", DATA_DIR));
@@ -84,9 +87,9 @@ public final class PodContract {
 
   /** Worker 0's stable DNS name (Indexed Job host name under the headless Service) and port. */
   public static String coordinatorAddress(TrainingJob tj) {
-    return TrainingJobNames.job(tj)
+    return TrainingJobNames.name(tj, Child.JOB)
         + "-0."
-        + TrainingJobNames.workersService(tj)
+        + TrainingJobNames.name(tj, Child.WORKERS)
         + "."
         + tj.getMetadata().getNamespace()
         + ".svc:"

@@ -6,6 +6,7 @@ import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.support.WorkloadPods;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
@@ -39,7 +40,7 @@ public final class TrainingBatchJobBuilder {
     int workers = PodContract.workers(tj);
     Map<String, String> podLabels = TrainingMetadata.labels(tj, TRAINER);
     return new JobBuilder()
-        .withMetadata(TrainingMetadata.build(tj, TrainingJobNames.job(tj), TRAINER, true))
+        .withMetadata(TrainingMetadata.build(tj, Child.JOB, true))
         .editMetadata()
         .withLabels(jobLabels(tj, podLabels))
         .endMetadata()
@@ -116,7 +117,7 @@ public final class TrainingBatchJobBuilder {
             .withContainers(TrainingContainersBuilder.trainer(tj, config))
             .withVolumes(volumes(tj));
     if (PodContract.workers(tj) > 1) {
-      pod.withSubdomain(TrainingJobNames.workersService(tj));
+      pod.withSubdomain(TrainingJobNames.name(tj, Child.WORKERS));
     }
     return pod.build();
   }
@@ -131,7 +132,7 @@ public final class TrainingBatchJobBuilder {
         new VolumeBuilder()
             .withName(TrainingContainersBuilder.REPORT)
             .withNewSecret()
-            .withSecretName(TrainingJobNames.reportSecret(tj))
+            .withSecretName(TrainingJobNames.name(tj, Child.REPORT_TOKEN))
             .withDefaultMode(0440)
             .endSecret()
             .build());

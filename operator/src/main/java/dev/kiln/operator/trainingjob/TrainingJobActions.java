@@ -38,8 +38,8 @@ final class TrainingJobActions {
   /** Creates whatever of the run's children is missing; returns the Job as built. */
   Job createChildren(TrainingJob tj) {
     WorkspaceClaimBuilder.build(tj, config.defaultWorkspaceSize()).ifPresent(this::create);
-    create(ReportTokenSecretBuilder.build(tj, tokens.tokenFor(tj)));
-    create(RunConfigMapBuilder.build(tj, 1));
+    create(RunInputsBuilder.reportTokenSecret(tj, tokens.tokenFor(tj)));
+    create(RunInputsBuilder.runConfigMap(tj, 1));
     WorkerServiceBuilder.build(tj).ifPresent(this::create);
     Job job = TrainingBatchJobBuilder.build(tj, config);
     if (create(job)) {
@@ -82,11 +82,11 @@ final class TrainingJobActions {
       client
           .configMaps()
           .inNamespace(tj.getMetadata().getNamespace())
-          .resource(RunConfigMapBuilder.build(tj, now.getAttempts()))
+          .resource(RunInputsBuilder.runConfigMap(tj, now.getAttempts()))
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"data\":{\""
-                  + RunConfigMapBuilder.ATTEMPT_KEY
+                  + RunInputsBuilder.ATTEMPT_KEY
                   + "\":\""
                   + now.getAttempts()
                   + "\"}}");

@@ -15,16 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One Event, one log line and the metrics for each phase transition of a TrainingJob. */
-final class TrainingJobAnnouncer {
+record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
   private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
-
-  private final EventRecorder events;
-  private final KilnMetrics metrics;
-
-  TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
-    this.events = events;
-    this.metrics = metrics;
-  }
 
   /** The phase change, then a Warning for each unusable termination message. */
   void announce(

@@ -10,31 +10,36 @@ public final class TrainingJobNames {
   /** Longest TrainingJob name whose derived Job, pod and Service host names stay valid. */
   public static final int MAX_NAME_LENGTH = 52;
 
+  /**
+   * A child of a TrainingJob: named by the TrainingJob's name and a suffix, labelled with its
+   * app.kubernetes.io/component.
+   */
+  public enum Child {
+    /** The Job of the run; "-1" is the run number, which stays 1 while the spec is immutable. */
+    JOB("-1", TrainingContainersBuilder.TRAINER),
+    /** The follow-up Job that copies the model to spec.output.uri. */
+    UPLOAD("-upload", UploadJobBuilder.UPLOAD),
+    WORKSPACE("-workspace", "workspace"),
+    REPORT_TOKEN("-report-token", "report-token"),
+    RUN_CONFIG("-run", "run-config"),
+    WORKERS("-workers", "workers");
+
+    private final String suffix;
+    private final String component;
+
+    Child(String suffix, String component) {
+      this.suffix = suffix;
+      this.component = component;
+    }
+
+    public String component() {
+      return component;
+    }
+  }
+
   private TrainingJobNames() {}
 
-  /** The Job of the run; "-1" is the run number, which stays 1 while the spec is immutable. */
-  public static String job(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-1";
-  }
-
-  /** The follow-up Job that copies the model to spec.output.uri. */
-  public static String upload(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-upload";
-  }
-
-  public static String workspace(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-workspace";
-  }
-
-  public static String reportSecret(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-report-token";
-  }
-
-  public static String runConfig(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-run";
-  }
-
-  public static String workersService(TrainingJob tj) {
-    return tj.getMetadata().getName() + "-workers";
+  public static String name(TrainingJob tj, Child child) {
+    return tj.getMetadata().getName() + child.suffix;
   }
 }

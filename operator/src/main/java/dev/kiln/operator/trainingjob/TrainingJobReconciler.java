@@ -13,6 +13,7 @@ import dev.kiln.operator.support.OwnerLabel;
 import dev.kiln.operator.support.PrunedCache;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Observed;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Outcome;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -123,7 +124,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
     try (var ignored = ResourceMdc.put(tj)) {
       TrainingJobStatus previous = tj.getStatus();
-      Job job = child(context, TrainingJobNames.job(tj));
+      Job job = child(context, TrainingJobNames.name(tj, Child.JOB));
       List<String> problems = TrainingJobSpecValidator.problems(tj);
       boolean creating = job == null && problems.isEmpty() && !isFinished(previous);
       if (creating) {
@@ -154,7 +155,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     LiveProgress live =
         progress.progress(ResourceID.fromResource(tj), tj.getMetadata().getUid()).orElse(null);
     List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-    Job upload = child(context, TrainingJobNames.upload(tj));
+    Job upload = child(context, TrainingJobNames.name(tj, Child.UPLOAD));
     return new Observed(tj, problems, job, pods, now, live, upload);
   }
 

@@ -34,7 +34,7 @@ import java.util.Optional;
  * FinalReport}, {@link TtlCleanup}, and the conditions ({@link TrainingConditionsTable}, {@link
  * StallCheck}, {@link ModelQualification}).
  */
-public final class TrainingJobStatusCalculator {
+public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
 
   /** What the reconciler should do to the Job after writing the status. */
   public enum JobAction {
@@ -80,12 +80,6 @@ public final class TrainingJobStatusCalculator {
       JobAction jobAction,
       Optional<Duration> recheckAfter,
       List<String> warnings) {}
-
-  private final Duration defaultStartupDeadline;
-
-  public TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
-    this.defaultStartupDeadline = defaultStartupDeadline;
-  }
 
   public Outcome calculate(Observed o) {
     TrainingJob tj = o.trainingJob();

@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
@@ -18,15 +19,15 @@ public final class TrainingMetadata {
   }
 
   /**
-   * Metadata of a child object; {@code owned} adds the TrainingJob as controller owner, so deleting
-   * the TrainingJob deletes the child.
+   * Metadata of a child object: its name and component labels; {@code owned} adds the TrainingJob
+   * as controller owner, so deleting the TrainingJob deletes the child.
    */
-  public static ObjectMeta build(TrainingJob tj, String name, String component, boolean owned) {
+  public static ObjectMeta build(TrainingJob tj, Child child, boolean owned) {
     ObjectMetaBuilder meta =
         new ObjectMetaBuilder()
-            .withName(name)
+            .withName(TrainingJobNames.name(tj, child))
             .withNamespace(tj.getMetadata().getNamespace())
-            .withLabels(labels(tj, component));
+            .withLabels(labels(tj, child.component()));
     if (owned) {
       meta.withOwnerReferences(KilnLabels.controllerReference(tj));
     }

@@ -9,6 +9,7 @@ import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.LoaderSettings;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -77,7 +78,7 @@ public final class UploadJobBuilder {
   private static Job job(TrainingJob tj, Container loader, List<Volume> volumes) {
     Map<String, String> labels = TrainingMetadata.labels(tj, UPLOAD);
     return new JobBuilder()
-        .withMetadata(TrainingMetadata.build(tj, TrainingJobNames.upload(tj), UPLOAD, true))
+        .withMetadata(TrainingMetadata.build(tj, Child.UPLOAD, true))
         .withNewSpec()
         .withBackoffLimit(3)
         .withNewTemplate()

@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.support.KilnLabels;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.util.Map;
@@ -18,8 +19,7 @@ public final class WorkerServiceBuilder {
     }
     return Optional.of(
         new ServiceBuilder()
-            .withMetadata(
-                TrainingMetadata.build(tj, TrainingJobNames.workersService(tj), "workers", true))
+            .withMetadata(TrainingMetadata.build(tj, Child.WORKERS, true))
             .withNewSpec()
             .withClusterIP("None")
             .withPublishNotReadyAddresses(true)

@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.Workspace;
+import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -24,8 +25,7 @@ public final class WorkspaceClaimBuilder {
       return Optional.empty();
     }
     boolean retain = ws.getRetainPolicy() == Workspace.RetainPolicy.Retain;
-    ObjectMeta meta =
-        TrainingMetadata.build(tj, TrainingJobNames.workspace(tj), "workspace", !retain);
+    ObjectMeta meta = TrainingMetadata.build(tj, Child.WORKSPACE, !retain);
     List<String> accessModes =
         ws.getAccessModes() != null && !ws.getAccessModes().isEmpty()
             ? ws.getAccessModes()
@@ -49,6 +49,6 @@ public final class WorkspaceClaimBuilder {
     Workspace ws = tj.getSpec().getWorkspace();
     return ws != null && ws.getExistingClaim() != null
         ? ws.getExistingClaim()
-        : TrainingJobNames.workspace(tj);
+        : TrainingJobNames.name(tj, Child.WORKSPACE);
   }
 }

@@ -376,7 +376,7 @@ class TrainingBatchJobBuilderTest {
     assertThat(mount.getSubPath()).isNull();
     assertThat(volume(pod, mount.getName()).getSecret().getSecretName())
         .isEqualTo("mnist-report-token");
-    assertThat(key).isEqualTo(ReportTokenSecretBuilder.REPORT_TOKEN_KEY);
+    assertThat(key).isEqualTo(RunInputsBuilder.REPORT_TOKEN_KEY);
   }
 
   @Test

@@ -173,7 +173,7 @@ class TrainingJobChildrenTest {
   void theReportSecretHoldsTheTokenImmutablyUnderTheKeyThePodReads() {
     TrainingJob tj = trainingJob("mnist");
 
-    Secret secret = ReportTokenSecretBuilder.build(tj, "v1.abc.def");
+    Secret secret = RunInputsBuilder.reportTokenSecret(tj, "v1.abc.def");
 
     assertThat(secret.getMetadata().getName()).isEqualTo("mnist-report-token");
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
@@ -198,7 +198,7 @@ class TrainingJobChildrenTest {
   void theRunConfigMapHoldsTheAttemptTheTrainerReads() {
     TrainingJob tj = trainingJob("mnist");
 
-    ConfigMap run = RunConfigMapBuilder.build(tj, 3);
+    ConfigMap run = RunInputsBuilder.runConfigMap(tj, 3);
 
     assertThat(run.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(run.getData()).isEqualTo(Map.of("attempt", "3"));
