@@ -1,5 +1,6 @@
 package dev.kiln.operator;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -45,7 +46,7 @@ final class EnvironmentReader {
     if (value == null) {
       return defaultValue;
     }
-    return switch (value.trim().toLowerCase()) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "1" -> true;
       case "false", "no", "0" -> false;
       default ->

@@ -42,7 +42,7 @@ class OperatorConfigTest {
     assertThat(c.identity()).isEqualTo("kiln-operator");
     assertThat(c.jsonLogs()).isFalse();
     assertThat(c.defaultWorkspaceSize()).isEqualTo("10Gi");
-    assertThat(c.defaultStartupDeadline()).isEqualTo(Duration.ofSeconds(600));
+    assertThat(c.defaultStartupDeadline()).isEqualTo(Duration.ofMinutes(10));
     assertThat(c.defaultBackoffLimit()).isEqualTo(3);
     assertThat(c.reportInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.reportRatePerSecond()).isEqualTo(50);
@@ -96,7 +96,7 @@ class OperatorConfigTest {
     assertThat(c.identity()).isEqualTo("kiln-operator-7d9f-abcde");
     assertThat(c.jsonLogs()).isTrue();
     assertThat(c.defaultWorkspaceSize()).isEqualTo("50Gi");
-    assertThat(c.defaultStartupDeadline()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.defaultStartupDeadline()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.defaultBackoffLimit()).isEqualTo(5);
     assertThat(c.reportInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.reportRatePerSecond()).isEqualTo(7);

@@ -3,6 +3,7 @@ package dev.kiln.operator.modelserver;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -72,7 +73,7 @@ public final class LabelSelectors {
           default ->
               sb.append(r.getKey())
                   .append(' ')
-                  .append(op.toLowerCase())
+                  .append(op.toLowerCase(Locale.ROOT))
                   .append(" (")
                   .append(String.join(",", r.getValues() == null ? List.of() : r.getValues()))
                   .append(')');

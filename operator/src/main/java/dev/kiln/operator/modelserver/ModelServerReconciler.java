@@ -117,7 +117,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
       Resolved resolved = resolve(ms, observed);
       Optional<String> rejected = Optional.empty();
       if (resolved.deploys()) {
-        rejected = reconcileChildren(ms, resolved.model(), context);
+        rejected = reconcileChildren(resolved.model(), context);
         SpecHashDependent.result(context, Deployment.class)
             .ifPresent(r -> announcer.deployment(ms, observed, r, resolved.model()));
       }
@@ -180,8 +180,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
    * Runs the dependents' workflow for the resolved model. Returns why the API server refused a
    * child (422), if it did; other errors are thrown, so JOSDK retries with backoff.
    */
-  private Optional<String> reconcileChildren(
-      ModelServer ms, ServedModel model, Context<ModelServer> context) {
+  private Optional<String> reconcileChildren(ServedModel model, Context<ModelServer> context) {
     ServerDeploymentDependent.serve(context, model, config);
     Collection<Exception> errors =
         context

@@ -159,7 +159,7 @@ public final class ServerPodFailures {
   }
 
   private static String lastLine(String text) {
-    String[] lines = text.strip().split("\n");
+    String[] lines = text.strip().split("\n", -1);
     return lines[lines.length - 1].strip();
   }
 }

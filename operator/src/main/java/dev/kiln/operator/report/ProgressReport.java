@@ -90,8 +90,7 @@ public record ProgressReport(
     if (object.size() > MAX_METRICS) {
       throw new InvalidReport("metrics has " + object.size() + " entries; at most " + MAX_METRICS);
     }
-    for (var it = object.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : object.properties()) {
       if (!METRIC_NAME.matcher(e.getKey()).matches()) {
         throw new InvalidReport(
             "metrics."

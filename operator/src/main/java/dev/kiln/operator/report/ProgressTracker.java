@@ -41,7 +41,7 @@ public final class ProgressTracker implements AutoCloseable {
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     long sweep = FORGET_AFTER.toMinutes();
-    scheduler.scheduleAtFixedRate(this::forgetIdle, sweep, sweep, TimeUnit.MINUTES);
+    var unused = scheduler.scheduleAtFixedRate(this::forgetIdle, sweep, sweep, TimeUnit.MINUTES);
   }
 
   /** How to ask JOSDK for a reconcile of a job (the controller's inbound event source). */
@@ -80,7 +80,7 @@ public final class ProgressTracker implements AutoCloseable {
       } else {
         view.triggerPending = true;
         long delay = Duration.between(now, view.lastTrigger.plus(interval)).toMillis();
-        scheduler.schedule(() -> trailing(id, view), delay, TimeUnit.MILLISECONDS);
+        var unused = scheduler.schedule(() -> trailing(id, view), delay, TimeUnit.MILLISECONDS);
       }
     }
     if (triggerNow) {

@@ -65,8 +65,7 @@ public record TerminationMessage(
     if (!m.isMissingNode() && !m.isObject()) {
       throw new Malformed("termination message: metrics must be an object of numbers");
     }
-    for (var it = m.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : m.properties()) {
       if (!e.getValue().isNumber()) {
         throw new Malformed("termination message: metric " + e.getKey() + " is not a number");
       }

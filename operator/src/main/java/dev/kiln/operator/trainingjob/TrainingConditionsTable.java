@@ -11,6 +11,7 @@ import static dev.kiln.api.v1alpha1.TrainingJobConditions.SUSPENDED_BY_SPEC;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The phase conditions (Running, Succeeded, Failed, Suspended) for a phase decision: one row each.
@@ -37,7 +38,7 @@ final class TrainingConditionsTable {
       return ConditionRow.of(RUNNING, false, d.reason(), d.message());
     }
     return ConditionRow.of(
-        RUNNING, false, phase.name(), "The run is " + phase.name().toLowerCase());
+        RUNNING, false, phase.name(), "The run is " + phase.name().toLowerCase(Locale.ROOT));
   }
 
   private static ConditionRow succeeded(TrainingJobPhase phase) {

@@ -91,7 +91,7 @@ public final class ReportEndpointBenchmark {
                                 .POST(
                                     HttpRequest.BodyPublishers.ofString(
                                         "{\"step\":"
-                                            + (++step)
+                                            + ++step
                                             + ",\"totalSteps\":100000000,\"metrics\":{\"loss\":0.5}}"))
                                 .build(),
                             HttpResponse.BodyHandlers.discarding());

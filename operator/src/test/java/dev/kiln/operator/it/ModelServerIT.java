@@ -92,7 +92,13 @@ class ModelServerIT {
     assertThat(k.deployment("iris")).as("no Deployment before the model exists").isNull();
 
     k.trainingSucceeds("iris-train", KilnTestCluster.now(), "{\"accuracy\":0.97}");
-    await().atMost(WAIT).until(() -> k.deployment("iris") != null);
+    // The Service is a dependent of the Deployment, created right after it: wait for both.
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                k.deployment("iris") != null
+                    && cluster.client().services().inNamespace(NS).withName("iris").get() != null);
     Deployment d = k.deployment("iris");
     PodSpec pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes())

@@ -151,7 +151,8 @@ class PythonTrainerIT {
   }
 
   private static String python() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
       Path candidate = Path.of(dir, "python3");
       if (Files.isExecutable(candidate)) {
         return candidate.toString();

@@ -82,12 +82,12 @@ class ResilienceIT {
     List<String> names = create("r", 200);
     Random random = new Random(11);
     for (int restart = 0; restart < 6; restart++) {
-      long pause = 300 + random.nextInt(1200);
+      long pause = 300L + random.nextInt(1200);
       await().pollDelay(Duration.ofMillis(pause)).atMost(Duration.ofSeconds(5)).until(() -> true);
       operator.close();
       operator = cluster.startOperator(Map.of());
     }
-    allSucceed(names, Duration.ofSeconds(120));
+    allSucceed(names, Duration.ofMinutes(2));
     assertOneJobEachAndNoRegression(names);
   }
 
@@ -97,7 +97,7 @@ class ResilienceIT {
     operator = cluster.startOperator(Map.of());
     simulator = new JobSimulator(cluster, Duration.ofMillis(100), Duration.ofMillis(500));
     List<String> names = create("f", 50);
-    allSucceed(names, Duration.ofSeconds(120));
+    allSucceed(names, Duration.ofMinutes(2));
     assertOneJobEachAndNoRegression(names);
   }
 

@@ -67,8 +67,8 @@ class ReportTokensTest {
   void aTokenWhoseIdentityWasSwappedIsRejected() {
     String mine = tokens.tokenFor(MNIST);
     String theirs = tokens.tokenFor(new Identity("ml-team", "other", "uid-9"));
-    String[] m = mine.split("\\.");
-    String[] t = theirs.split("\\.");
+    String[] m = mine.split("\\.", -1);
+    String[] t = theirs.split("\\.", -1);
 
     assertThat(tokens.verify(m[0] + "." + t[1] + "." + m[2])).isEmpty();
   }

@@ -118,9 +118,9 @@ class TrainingBatchJobBuilderTest {
   static void assertRestricted(PodSpec pod) {
     PodSecurityContext podContext = pod.getSecurityContext();
     assertThat(podContext).as("pod securityContext").isNotNull();
-    assertThat(pod.getHostNetwork()).as("hostNetwork").isNotEqualTo(Boolean.TRUE);
-    assertThat(pod.getHostPID()).as("hostPID").isNotEqualTo(Boolean.TRUE);
-    assertThat(pod.getHostIPC()).as("hostIPC").isNotEqualTo(Boolean.TRUE);
+    assertThat(pod.getHostNetwork()).as("hostNetwork").isNotEqualTo(true);
+    assertThat(pod.getHostPID()).as("hostPID").isNotEqualTo(true);
+    assertThat(pod.getHostIPC()).as("hostIPC").isNotEqualTo(true);
     assertThat(pod.getVolumes())
         .as("volumes")
         .allSatisfy(v -> assertThat(v.getHostPath()).isNull());
@@ -135,7 +135,7 @@ class TrainingBatchJobBuilderTest {
       Long runAsUser = ctx.getRunAsUser() != null ? ctx.getRunAsUser() : podContext.getRunAsUser();
       assertThat(Objects.equals(runAsUser, 0L)).as(name + "runs as root (runAsUser 0)").isFalse();
       assertThat(ctx.getAllowPrivilegeEscalation()).as(name + "allowPrivilegeEscalation").isFalse();
-      assertThat(ctx.getPrivileged()).as(name + "privileged").isNotEqualTo(Boolean.TRUE);
+      assertThat(ctx.getPrivileged()).as(name + "privileged").isNotEqualTo(true);
       Capabilities caps = ctx.getCapabilities();
       assertThat(caps).as(name + "capabilities").isNotNull();
       assertThat(caps.getDrop()).as(name + "capabilities.drop").contains("ALL");
@@ -353,12 +353,12 @@ class TrainingBatchJobBuilderTest {
             new String[] {"KILN_MODEL_DIR", "model"})) {
       VolumeMount mount = mountAt(trainer, env(trainer, dir[0]).getValue());
       assertThat(mount.getSubPath()).as(dir[0]).isEqualTo(dir[1]);
-      assertThat(mount.getReadOnly()).as(dir[0]).isNotEqualTo(Boolean.TRUE);
+      assertThat(mount.getReadOnly()).as(dir[0]).isNotEqualTo(true);
       Volume workspace = volume(pod, mount.getName());
       assertThat(workspace.getPersistentVolumeClaim().getClaimName())
           .as(dir[0])
           .isEqualTo("mnist-workspace");
-      assertThat(workspace.getPersistentVolumeClaim().getReadOnly()).isNotEqualTo(Boolean.TRUE);
+      assertThat(workspace.getPersistentVolumeClaim().getReadOnly()).isNotEqualTo(true);
     }
   }
 
@@ -385,7 +385,7 @@ class TrainingBatchJobBuilderTest {
     Container trainer = container(pod, "trainer");
 
     VolumeMount tmp = mountAt(trainer, "/tmp");
-    assertThat(tmp.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    assertThat(tmp.getReadOnly()).isNotEqualTo(true);
     assertThat(volume(pod, tmp.getName()).getEmptyDir()).isNotNull();
 
     VolumeMount meta = mountAt(trainer, "/etc/kiln/meta");
@@ -503,7 +503,7 @@ class TrainingBatchJobBuilderTest {
     assertThat(pod.getServiceAccountName()).isEqualTo("trainer-sa");
     assertThat(pod.getAutomountServiceAccountToken())
         .as("a chosen account keeps its token")
-        .isNotEqualTo(Boolean.FALSE);
+        .isNotEqualTo(false);
   }
 
   @Test
@@ -618,7 +618,7 @@ class TrainingBatchJobBuilderTest {
     VolumeMount trainerData = mountAt(trainer, env(trainer, "KILN_DATA_DIR").getValue());
     assertThat(loaderData.getName()).isEqualTo(trainerData.getName());
     assertThat(loaderData.getSubPath()).isEqualTo(trainerData.getSubPath());
-    assertThat(loaderData.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+    assertThat(loaderData.getReadOnly()).isNotEqualTo(true);
     assertThat(loader.getEnvFrom()).isEmpty();
   }
 

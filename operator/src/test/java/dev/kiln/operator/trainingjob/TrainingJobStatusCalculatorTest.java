@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The status a user sees for each situation of the Job and its pods. */
 class TrainingJobStatusCalculatorTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-  static final Duration STARTUP = Duration.ofSeconds(600);
+  static final Duration STARTUP = Duration.ofMinutes(10);
   final TrainingJobStatusCalculator calculator = new TrainingJobStatusCalculator(STARTUP);
 
   // ---- the table: Job and pod situations → phase, Running reason, failure --------------------
