@@ -1,5 +1,9 @@
 package dev.kiln.api.v1alpha1;
 
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.DATE;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.INTEGER;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -20,32 +24,20 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("modelservers")
 @ShortNames("ms")
 @Categories("kiln")
-@AdditionalPrinterColumn(
-    name = "Phase",
-    jsonPath = ".status.phase",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Ready",
-    jsonPath = ".status.readyReplicas",
-    type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "URL",
-    jsonPath = ".status.url",
-    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = INTEGER)
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = STRING)
 @AdditionalPrinterColumn(
     name = "Model",
-    type = AdditionalPrinterColumn.Type.STRING,
+    type = STRING,
     jsonPath = ".status.model.trainingJob",
     getDescription = "The TrainingJob whose model is served")
 @AdditionalPrinterColumn(
     name = "Model URI",
-    type = AdditionalPrinterColumn.Type.STRING,
+    type = STRING,
     jsonPath = ".status.model.uri",
     priority = 1)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
     implements Namespaced {}

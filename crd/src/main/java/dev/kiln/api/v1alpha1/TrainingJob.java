@@ -1,5 +1,9 @@
 package dev.kiln.api.v1alpha1;
 
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.DATE;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.INTEGER;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -25,35 +29,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("trainingjobs")
 @ShortNames("tj")
 @Categories("kiln")
-@AdditionalPrinterColumn(
-    name = "Phase",
-    jsonPath = ".status.phase",
-    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = STRING)
 @AdditionalPrinterColumn(
     name = "Progress",
     jsonPath = ".status.progress.percent",
-    type = AdditionalPrinterColumn.Type.INTEGER,
+    type = INTEGER,
     getDescription = "Percent done")
 @AdditionalPrinterColumn(
     name = "ETA",
     jsonPath = ".status.progress.etaSeconds",
-    type = AdditionalPrinterColumn.Type.INTEGER,
+    type = INTEGER,
     priority = 1,
     getDescription = "Estimated seconds left")
 @AdditionalPrinterColumn(
     name = "Metric",
     jsonPath = ".status.keyMetric",
-    type = AdditionalPrinterColumn.Type.STRING,
+    type = STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Artifact",
     jsonPath = ".status.artifact.uri",
-    type = AdditionalPrinterColumn.Type.STRING,
+    type = STRING,
     priority = 1)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 @ValidationRule(
     value = Validation.UNLESS_STARTED + "(self.spec.image == oldSelf.spec.image)",

@@ -35,11 +35,11 @@ import java.util.Objects;
  * serves until the new one is ready. Pure: the same inputs always give the same Deployment.
  */
 public final class ServerDeploymentBuilder {
-  public static final String LOADER = "fetch-model";
-  public static final String MODEL_STORE = "/kiln/model-store";
-  public static final String MODEL_DIR = "/kiln/model";
-  public static final String READY_PATH = "/v2/health/ready";
-  public static final String LIVE_PATH = "/v2/health/live";
+  static final String LOADER = "fetch-model";
+  private static final String MODEL_STORE = "/kiln/model-store";
+  private static final String MODEL_DIR = "/kiln/model";
+  static final String READY_PATH = "/v2/health/ready";
+  private static final String LIVE_PATH = "/v2/health/live";
 
   /** Pod-template annotations naming the model, so a new model is a new template (a roll-out). */
   public static final String MODEL_URI = KilnLabels.KILN + "model-uri";
