@@ -1,5 +1,6 @@
 package dev.kiln.operator;
 
+import dev.kiln.api.KilnVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,7 +32,8 @@ public record OperatorConfig(
     int reportRatePerSecond,
     int reconcileThreads) {
 
-  public static final String VERSION = "0.1.0";
+  /** The Kiln release, {@code kiln.version} in the parent pom: the tag of the default images. */
+  public static final String VERSION = KilnVersion.get();
 
   public static OperatorConfig fromEnvironment() {
     return fromMap(System.getenv());
