@@ -29,26 +29,19 @@ import java.util.stream.Stream;
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
 
-  private final Path dir;
-  private final SandboxApiServer api;
-  private final SimulatedCluster cluster;
-  private final KubernetesClient operatorClient;
-  private final KilnOperator operator;
-  private final Path kubeconfig;
+  private final Parts parts;
 
-  private Sandbox(
+  /** What a started sandbox is made of; {@link #close()} stops them in reverse order. */
+  private record Parts(
       Path dir,
+      Path kubeconfig,
       SandboxApiServer api,
       SimulatedCluster cluster,
       KubernetesClient operatorClient,
-      KilnOperator operator,
-      Path kubeconfig) {
-    this.dir = dir;
-    this.api = api;
-    this.cluster = cluster;
-    this.operatorClient = operatorClient;
-    this.operator = operator;
-    this.kubeconfig = kubeconfig;
+      KilnOperator operator) {}
+
+  private Sandbox(Parts parts) {
+    this.parts = parts;
   }
 
   /**
@@ -78,7 +71,7 @@ public final class Sandbox implements AutoCloseable {
       operatorClient = api.newClient();
       KilnOperator operator =
           KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
-      return new Sandbox(dir, api, cluster, operatorClient, operator, kubeconfig);
+      return new Sandbox(new Parts(dir, kubeconfig, api, cluster, operatorClient, operator));
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close();
@@ -144,37 +137,37 @@ public final class Sandbox implements AutoCloseable {
 
   /** An admin client of the sandbox's API server. */
   public KubernetesClient client() {
-    return api.client();
+    return parts.api().client();
   }
 
   public String apiUrl() {
-    return api.url();
+    return parts.api().url();
   }
 
   public Path kubeconfig() {
-    return kubeconfig;
+    return parts.kubeconfig();
   }
 
   public Path dir() {
-    return dir;
+    return parts.dir();
   }
 
   /** Where the volume of a claim lives on this machine. */
   public Path volume(String namespace, String claim) {
-    return dir.resolve("volumes").resolve(namespace).resolve(claim);
+    return parts.dir().resolve("volumes").resolve(namespace).resolve(claim);
   }
 
   /** kube-proxy and cluster DNS. */
   public ServiceProxy services() {
-    return cluster.services();
+    return parts.cluster().services();
   }
 
   /** Stops the operator, then every pod and its processes, then the API server. */
   @Override
   public void close() {
-    operator.close();
-    operatorClient.close();
-    cluster.close();
-    api.close();
+    parts.operator().close();
+    parts.operatorClient().close();
+    parts.cluster().close();
+    parts.api().close();
   }
 }
