@@ -28,13 +28,13 @@ import java.util.stream.Stream;
  */
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
+  private static final String KUBECONFIG = "kubeconfig";
 
   private final Parts parts;
 
   /** What a started sandbox is made of; {@link #close()} stops them in reverse order. */
   private record Parts(
       Path dir,
-      Path kubeconfig,
       SandboxApiServer api,
       SimulatedCluster cluster,
       KubernetesClient operatorClient,
@@ -64,14 +64,14 @@ public final class Sandbox implements AutoCloseable {
     KubernetesClient operatorClient = null;
     try {
       api.createNamespace(NAMESPACE);
-      Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), NAMESPACE);
+      api.writeKubeconfig(dir.resolve(KUBECONFIG), NAMESPACE);
       cluster =
           new SimulatedCluster(
               api.newClient(), images, dir, Clock.systemUTC(), new ProcessLedger(dir));
       operatorClient = api.newClient();
       KilnOperator operator =
           KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
-      return new Sandbox(new Parts(dir, kubeconfig, api, cluster, operatorClient, operator));
+      return new Sandbox(new Parts(dir, api, cluster, operatorClient, operator));
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close();
@@ -144,8 +144,9 @@ public final class Sandbox implements AutoCloseable {
     return parts.api().url();
   }
 
+  /** A kubeconfig for kubectl, with the sandbox's namespace as the current one. */
   public Path kubeconfig() {
-    return parts.kubeconfig();
+    return parts.dir().resolve(KUBECONFIG);
   }
 
   public Path dir() {

@@ -60,12 +60,21 @@ final class ConfigSources {
   private Optional<Map<String, byte[]>> configMap(Source s) {
     return Optional.ofNullable(
             client.configMaps().inNamespace(s.namespace()).withName(s.name()).get())
-        .map(cm -> decoded(cm.getData(), ConfigSources::utf8, cm.getBinaryData(), ConfigSources::base64));
+        .map(
+            cm ->
+                decoded(
+                    cm.getData(), ConfigSources::utf8, cm.getBinaryData(), ConfigSources::base64));
   }
 
   private Optional<Map<String, byte[]>> secret(Source s) {
     return Optional.ofNullable(client.secrets().inNamespace(s.namespace()).withName(s.name()).get())
-        .map(secret -> decoded(secret.getData(), ConfigSources::base64, secret.getStringData(), ConfigSources::utf8));
+        .map(
+            secret ->
+                decoded(
+                    secret.getData(),
+                    ConfigSources::base64,
+                    secret.getStringData(),
+                    ConfigSources::utf8));
   }
 
   /** Both of a source's maps in one, the second winning, as the kubelet merges them. */
