@@ -29,66 +29,65 @@ final class ApiDiscovery {
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
+  /**
+   * The built-in kinds Kiln and the sandbox use, one a line: group/version, kind, plural, scope and
+   * the short name, if any.
+   */
+  private static final String BUILT_IN =
+      """
+      v1 Pod pods namespaced po
+      v1 Service services namespaced svc
+      v1 ConfigMap configmaps namespaced cm
+      v1 Secret secrets namespaced
+      v1 Event events namespaced ev
+      v1 PersistentVolumeClaim persistentvolumeclaims namespaced pvc
+      v1 ServiceAccount serviceaccounts namespaced sa
+      v1 Namespace namespaces cluster ns
+      v1 Node nodes cluster no
+      apps/v1 Deployment deployments namespaced deploy
+      apps/v1 ReplicaSet replicasets namespaced rs
+      batch/v1 Job jobs namespaced
+      autoscaling/v2 HorizontalPodAutoscaler horizontalpodautoscalers namespaced hpa
+      networking.k8s.io/v1 NetworkPolicy networkpolicies namespaced netpol
+      policy/v1 PodDisruptionBudget poddisruptionbudgets namespaced pdb
+      coordination.k8s.io/v1 Lease leases namespaced
+      apiextensions.k8s.io/v1 CustomResourceDefinition customresourcedefinitions cluster crd
+      """;
+
   /** group/version → its resources. The core group is "" (served under /api/v1). */
   private final Map<String, List<APIResource>> resources = new LinkedHashMap<>();
 
   ApiDiscovery(List<CustomResourceDefinition> crds) {
-    add("v1", "Pod", "pods", true, "po");
-    add("v1", "Service", "services", true, "svc");
-    add("v1", "ConfigMap", "configmaps", true, "cm");
-    add("v1", "Secret", "secrets", true);
-    add("v1", "Event", "events", true, "ev");
-    add("v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, "pvc");
-    add("v1", "ServiceAccount", "serviceaccounts", true, "sa");
-    add("v1", "Namespace", "namespaces", false, "ns");
-    add("v1", "Node", "nodes", false, "no");
-    add("apps/v1", "Deployment", "deployments", true, "deploy");
-    add("apps/v1", "ReplicaSet", "replicasets", true, "rs");
-    add("batch/v1", "Job", "jobs", true);
-    add("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa");
-    add("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true, "netpol");
-    add("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, "pdb");
-    add("coordination.k8s.io/v1", "Lease", "leases", true);
-    add(
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-        "customresourcedefinitions",
-        false,
-        "crd");
+    for (String line : BUILT_IN.lines().toList()) {
+      String[] f = line.split(" ", -1);
+      List<String> shortNames = List.of(f).subList(4, f.length);
+      add(f[0], resource(f[1], f[2], f[3].equals("namespaced"), shortNames), true);
+    }
     for (CustomResourceDefinition crd : crds) {
       CustomResourceDefinitionNames names = crd.getSpec().getNames();
       boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
       for (var version : crd.getSpec().getVersions()) {
-        String gv = crd.getSpec().getGroup() + "/" + version.getName();
-        resources
-            .computeIfAbsent(gv, k -> new ArrayList<>())
-            .add(
-                resource(names.getKind(), names.getPlural(), namespaced, names.getShortNames())
-                    .withCategories(names.getCategories())
-                    .withSingularName(names.getSingular())
-                    .build());
-        if (version.getSubresources() != null && version.getSubresources().getStatus() != null) {
-          resources
-              .get(gv)
-              .add(
-                  resource(names.getKind(), names.getPlural() + "/status", namespaced, List.of())
-                      .withVerbs("get", "patch", "update")
-                      .build());
-        }
+        add(
+            crd.getSpec().getGroup() + "/" + version.getName(),
+            resource(names.getKind(), names.getPlural(), namespaced, names.getShortNames())
+                .withCategories(names.getCategories())
+                .withSingularName(names.getSingular()),
+            version.getSubresources() != null && version.getSubresources().getStatus() != null);
       }
     }
   }
 
-  private void add(String groupVersion, String kind, String plural, boolean ns, String... short_) {
-    resources
-        .computeIfAbsent(groupVersion, k -> new ArrayList<>())
-        .add(resource(kind, plural, ns, List.of(short_)).build());
-    resources
-        .get(groupVersion)
-        .add(
-            resource(kind, plural + "/status", ns, List.of())
-                .withVerbs("get", "patch", "update")
-                .build());
+  /** A resource of a group/version, with its {@code /status} subresource if it has one. */
+  private void add(String groupVersion, APIResourceBuilder resource, boolean withStatus) {
+    APIResource main = resource.build();
+    List<APIResource> list = resources.computeIfAbsent(groupVersion, k -> new ArrayList<>());
+    list.add(main);
+    if (withStatus) {
+      list.add(
+          resource(main.getKind(), main.getName() + "/status", main.getNamespaced(), List.of())
+              .withVerbs("get", "patch", "update")
+              .build());
+    }
   }
 
   private static APIResourceBuilder resource(

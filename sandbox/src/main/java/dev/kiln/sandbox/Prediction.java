@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.StorageUri;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -109,16 +110,14 @@ final class Prediction {
 
   /** The trainer's metadata.json next to the served model, when the model is on a local claim. */
   private static Optional<JsonNode> metadata(Sandbox sandbox, ModelServer ms) throws IOException {
-    String uri = ms.getStatus().getModel() == null ? null : ms.getStatus().getModel().getUri();
-    if (uri == null || !uri.startsWith("pvc://")) {
+    StorageUri uri =
+        StorageUri.parse(
+            ms.getStatus().getModel() == null ? null : ms.getStatus().getModel().getUri());
+    if (!uri.isPvc()) {
       return Optional.empty();
     }
-    String rest = uri.substring("pvc://".length());
-    int slash = rest.indexOf('/');
-    Path claim =
-        sandbox.volume(
-            ms.getMetadata().getNamespace(), slash < 0 ? rest : rest.substring(0, slash));
-    Path path = slash < 0 ? claim : claim.resolve(rest.substring(slash + 1));
+    Path path =
+        sandbox.volume(ms.getMetadata().getNamespace(), uri.authority()).resolve(uri.trimmedPath());
     Path file = (Files.isDirectory(path) ? path : path.getParent()).resolve("metadata.json");
     return Files.exists(file) ? Optional.of(JSON.readTree(file.toFile())) : Optional.empty();
   }

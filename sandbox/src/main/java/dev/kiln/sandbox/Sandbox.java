@@ -28,27 +28,20 @@ import java.util.stream.Stream;
  */
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
+  private static final String KUBECONFIG = "kubeconfig";
 
-  private final Path dir;
-  private final SandboxApiServer api;
-  private final SimulatedCluster cluster;
-  private final KubernetesClient operatorClient;
-  private final KilnOperator operator;
-  private final Path kubeconfig;
+  private final Parts parts;
 
-  private Sandbox(
+  /** What a started sandbox is made of; {@link #close()} stops them in reverse order. */
+  private record Parts(
       Path dir,
       SandboxApiServer api,
       SimulatedCluster cluster,
       KubernetesClient operatorClient,
-      KilnOperator operator,
-      Path kubeconfig) {
-    this.dir = dir;
-    this.api = api;
-    this.cluster = cluster;
-    this.operatorClient = operatorClient;
-    this.operator = operator;
-    this.kubeconfig = kubeconfig;
+      KilnOperator operator) {}
+
+  private Sandbox(Parts parts) {
+    this.parts = parts;
   }
 
   /**
@@ -71,14 +64,14 @@ public final class Sandbox implements AutoCloseable {
     KubernetesClient operatorClient = null;
     try {
       api.createNamespace(NAMESPACE);
-      Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), NAMESPACE);
+      api.writeKubeconfig(dir.resolve(KUBECONFIG), NAMESPACE);
       cluster =
           new SimulatedCluster(
               api.newClient(), images, dir, Clock.systemUTC(), new ProcessLedger(dir));
       operatorClient = api.newClient();
       KilnOperator operator =
           KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
-      return new Sandbox(dir, api, cluster, operatorClient, operator, kubeconfig);
+      return new Sandbox(new Parts(dir, api, cluster, operatorClient, operator));
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close();
@@ -144,37 +137,38 @@ public final class Sandbox implements AutoCloseable {
 
   /** An admin client of the sandbox's API server. */
   public KubernetesClient client() {
-    return api.client();
+    return parts.api().client();
   }
 
   public String apiUrl() {
-    return api.url();
+    return parts.api().url();
   }
 
+  /** A kubeconfig for kubectl, with the sandbox's namespace as the current one. */
   public Path kubeconfig() {
-    return kubeconfig;
+    return parts.dir().resolve(KUBECONFIG);
   }
 
   public Path dir() {
-    return dir;
+    return parts.dir();
   }
 
   /** Where the volume of a claim lives on this machine. */
   public Path volume(String namespace, String claim) {
-    return dir.resolve("volumes").resolve(namespace).resolve(claim);
+    return parts.dir().resolve("volumes").resolve(namespace).resolve(claim);
   }
 
   /** kube-proxy and cluster DNS. */
   public ServiceProxy services() {
-    return cluster.services();
+    return parts.cluster().services();
   }
 
   /** Stops the operator, then every pod and its processes, then the API server. */
   @Override
   public void close() {
-    operator.close();
-    operatorClient.close();
-    cluster.close();
-    api.close();
+    parts.operator().close();
+    parts.operatorClient().close();
+    parts.cluster().close();
+    parts.api().close();
   }
 }

@@ -111,7 +111,7 @@ public final class SandboxApiServer implements AutoCloseable {
   }
 
   /** Writes a kubeconfig whose current context is this server and {@code namespace}. */
-  public Path writeKubeconfig(Path file, String namespace) {
+  public void writeKubeconfig(Path file, String namespace) {
     String yaml =
         String.join(
             "\n",
@@ -139,7 +139,6 @@ public final class SandboxApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the kubeconfig " + file, e);
     }
-    return file;
   }
 
   @Override

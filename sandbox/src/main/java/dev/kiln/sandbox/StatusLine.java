@@ -2,9 +2,12 @@ package dev.kiln.sandbox;
 
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerConditions;
+import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.Progress;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One line that says where a TrainingJob or ModelServer stands, from its status alone: phase, then
@@ -26,14 +30,13 @@ final class StatusLine {
 
   static String of(TrainingJob tj) {
     TrainingJobStatus s = tj.getStatus();
-    if (s == null || s.getPhase() == null) {
-      return SUBMITTED;
-    }
-    StringJoiner line = new StringJoiner("  ");
-    line.add(String.format("%-9s", s.getPhase()));
+    return s == null ? SUBMITTED : line(s.getPhase(), line -> trainingJobDetails(s, line));
+  }
+
+  private static void trainingJobDetails(TrainingJobStatus s, StringJoiner line) {
     switch (s.getPhase()) {
       case Pending, Queued, Suspended ->
-          condition(s.getConditions(), "Running")
+          condition(s.getConditions(), TrainingJobConditions.RUNNING)
               .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
               .ifPresent(c -> line.add(c.getReason() + ": " + c.getMessage()));
       case Running -> {
@@ -45,7 +48,7 @@ final class StatusLine {
         if (s.getArtifact() != null) {
           line.add("model " + s.getArtifact().getUri());
         }
-        condition(s.getConditions(), "ModelQualified")
+        condition(s.getConditions(), TrainingJobConditions.MODEL_QUALIFIED)
             .ifPresent(
                 c ->
                     line.add(
@@ -54,16 +57,14 @@ final class StatusLine {
       }
       case Failed -> failure(s.getFailure()).ifPresent(line::add);
     }
-    return line.toString();
   }
 
   static String of(ModelServer ms) {
     ModelServerStatus s = ms.getStatus();
-    if (s == null || s.getPhase() == null) {
-      return SUBMITTED;
-    }
-    StringJoiner line = new StringJoiner("  ");
-    line.add(String.format("%-9s", s.getPhase()));
+    return s == null ? SUBMITTED : line(s.getPhase(), line -> modelServerDetails(s, line));
+  }
+
+  private static void modelServerDetails(ModelServerStatus s, StringJoiner line) {
     if (s.getReplicas() != null) {
       line.add(
           (s.getReadyReplicas() == null ? 0 : s.getReadyReplicas())
@@ -73,13 +74,13 @@ final class StatusLine {
     }
     switch (s.getPhase()) {
       case Pending ->
-          condition(s.getConditions(), "ModelResolved")
+          condition(s.getConditions(), ModelServerConditions.MODEL_RESOLVED)
               .filter(c -> !"True".equals(c.getStatus()))
               .ifPresent(c -> line.add(c.getReason() + ": " + c.getMessage()));
       case Failed, Degraded -> failure(s.getFailure()).ifPresent(line::add);
       default -> {}
     }
-    if (s.getUrl() != null && s.getPhase() != dev.kiln.api.v1alpha1.ModelServerPhase.Pending) {
+    if (s.getUrl() != null && s.getPhase() != ModelServerPhase.Pending) {
       line.add(s.getUrl());
     }
     if (s.getModel() != null && s.getModel().getUri() != null) {
@@ -89,6 +90,16 @@ final class StatusLine {
                   ? s.getModel().getUri()
                   : "trainingjob/" + s.getModel().getTrainingJob()));
     }
+  }
+
+  /** The phase padded to a column, then the details; {@link #SUBMITTED} before there is a phase. */
+  private static String line(Enum<?> phase, Consumer<StringJoiner> details) {
+    if (phase == null) {
+      return SUBMITTED;
+    }
+    StringJoiner line = new StringJoiner("  ");
+    line.add(String.format("%-9s", phase));
+    details.accept(line);
     return line.toString();
   }
 

@@ -2,6 +2,7 @@ package dev.kiln.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.testkit.api.StoredWrites;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,10 +51,11 @@ final class LifecycleProbe implements StoredWrites.Listener {
         trainingJobCreated.putIfAbsent(name, now);
       }
       String phase = tj.path("status").path("phase").asText();
-      if (phase.equals("Running") || phase.equals("Succeeded")) {
+      if (phase.equals(TrainingJobPhase.Running.name())
+          || phase.equals(TrainingJobPhase.Succeeded.name())) {
         reachedRunning.add(name);
       }
-      if (phase.equals("Succeeded")) {
+      if (phase.equals(TrainingJobPhase.Succeeded.name())) {
         succeeded.add(name);
       }
     } else if (group.equals("batch") && plural.equals("jobs") && create) {

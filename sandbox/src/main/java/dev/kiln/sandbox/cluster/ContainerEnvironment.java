@@ -1,5 +1,6 @@
 package dev.kiln.sandbox.cluster;
 
+import dev.kiln.sandbox.cluster.ConfigSources.Source;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -29,12 +30,11 @@ final class ContainerEnvironment {
       String prefix = from.getPrefix() == null ? "" : from.getPrefix();
       Map<String, byte[]> values = Map.of();
       if (from.getConfigMapRef() != null) {
-        values =
-            sources.configMap(
-                ns, from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional());
+        var ref = from.getConfigMapRef();
+        values = sources.read(Source.configMap(ns, ref.getName(), ref.getOptional()));
       } else if (from.getSecretRef() != null) {
-        values =
-            sources.secret(ns, from.getSecretRef().getName(), from.getSecretRef().getOptional());
+        var ref = from.getSecretRef();
+        values = sources.read(Source.secret(ns, ref.getName(), ref.getOptional()));
       }
       values.forEach((k, v) -> env.put(prefix + k, ConfigSources.text(v)));
     }
@@ -53,21 +53,11 @@ final class ContainerEnvironment {
     String ns = pod.getMetadata().getNamespace();
     if (from.getConfigMapKeyRef() != null) {
       var ref = from.getConfigMapKeyRef();
-      return ConfigSources.text(
-          ConfigSources.key(
-              sources.configMap(ns, ref.getName(), ref.getOptional()),
-              ref.getKey(),
-              ref.getOptional(),
-              "ConfigMap " + ns + "/" + ref.getName()));
+      return sources.keyText(Source.configMap(ns, ref.getName(), ref.getOptional()), ref.getKey());
     }
     if (from.getSecretKeyRef() != null) {
       var ref = from.getSecretKeyRef();
-      return ConfigSources.text(
-          ConfigSources.key(
-              sources.secret(ns, ref.getName(), ref.getOptional()),
-              ref.getKey(),
-              ref.getOptional(),
-              "Secret " + ns + "/" + ref.getName()));
+      return sources.keyText(Source.secret(ns, ref.getName(), ref.getOptional()), ref.getKey());
     }
     if (from.getFieldRef() != null) {
       return PodFields.get(pod, podIp, from.getFieldRef().getFieldPath());

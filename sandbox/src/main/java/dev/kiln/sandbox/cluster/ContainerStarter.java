@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
 final class ContainerStarter {
   private static final Logger log = LoggerFactory.getLogger(ContainerStarter.class);
 
-  private final Kubelet kubelet;
+  private final Node node;
   private final Pod pod;
   private final Path dir;
   private final String podName;
   private Map<String, Path> volumes;
 
-  ContainerStarter(Kubelet kubelet, Pod pod, Path dir) {
-    this.kubelet = kubelet;
+  ContainerStarter(Node node, Pod pod, Path dir) {
+    this.node = node;
     this.pod = pod;
     this.dir = dir;
     this.podName = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
@@ -36,17 +36,17 @@ final class ContainerStarter {
   void start(ContainerRun c, String ip, Instant now) {
     try {
       if (volumes == null) {
-        volumes = kubelet.volumes().prepare(pod, ip, dir);
+        volumes = node.volumes().prepare(pod, ip, dir);
       }
-      LocalImage image = kubelet.images().pull(c.spec.getImage());
-      Map<String, String> env = kubelet.environment().resolve(pod, c.spec, ip);
+      LocalImage image = node.images().pull(c.spec.getImage());
+      Map<String, String> env = node.environment().resolve(pod, c.spec, ip);
       ContainerRoot root =
           new ContainerRoot(
               dir.resolve("root-" + c.spec.getName()), list(c.spec.getVolumeMounts()), volumes);
       ContainerCommand command =
           ContainerCommand.of(
               c.spec, image, env, root, pod.getMetadata().getName(), ip, c.terminationLog);
-      kubelet.ledger().started(c.start(command, now));
+      node.ledger().started(c.start(command, now));
       c.setProbers(
           prober(c.spec.getStartupProbe(), c.spec, ip, now),
           prober(c.spec.getReadinessProbe(), c.spec, ip, now),

@@ -4,13 +4,11 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,27 +33,22 @@ final class DeploymentController extends PodOwnerController<Deployment> {
   /** When each Deployment last made progress (a new pod, a pod ready), for its deadline. */
   private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
 
-  DeploymentController(
-      KubernetesClient client,
-      SharedIndexInformer<Deployment> deployments,
-      SharedIndexInformer<Pod> pods,
-      Clock clock) {
-    super(client, deployments, pods, clock);
-    start("sandbox-deployment-controller", "Deployment");
+  DeploymentController(Cluster cluster, SharedIndexInformer<Deployment> deployments) {
+    super(cluster, deployments, "sandbox-deployment-controller", "Deployment");
   }
 
   @Override
-  protected void reconcile(String key) {
-    Deployment d = owners.getStore().getByKey(key);
-    if (d == null) {
-      lastProgress.remove(key);
-      return;
-    }
-    Instant now = clock.instant();
+  protected void forget(String key) {
+    lastProgress.remove(key);
+  }
+
+  @Override
+  protected void reconcile(String key, Deployment d) {
+    Instant now = cluster.clock().instant();
     String hash = templateHash(d);
     List<Pod> current = new ArrayList<>();
     List<Pod> old = new ArrayList<>();
-    List<Pod> owned = Owners.owned(pods, d.getMetadata().getUid());
+    List<Pod> owned = Owners.owned(cluster.pods(), d.getMetadata().getUid());
     boolean cacheCurrent = expectations.satisfied(d.getMetadata().getUid(), owned);
     for (Pod p : owned) {
       String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
@@ -73,9 +66,10 @@ final class DeploymentController extends PodOwnerController<Deployment> {
       lastProgress.put(key, now);
     }
     List<Pod> remaining = scaleDown(rollout, current, old, () -> lastProgress.put(key, now));
-    writeStatus(
-        d,
-        DeploymentStatusBuilder.build(d, rollout, current, remaining, lastProgress.get(key), now));
+    DeploymentStatus status =
+        DeploymentStatusBuilder.build(d, rollout, current, remaining, lastProgress.get(key), now);
+    DeploymentStatus prior = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+    Owners.writeStatusIfChanged(cluster.client(), d, prior, status, Deployment::setStatus);
   }
 
   /**
@@ -121,21 +115,6 @@ final class DeploymentController extends PodOwnerController<Deployment> {
       }
     }
     return remaining;
-  }
-
-  /** Writes the status unless it is what the Deployment already has. */
-  private void writeStatus(Deployment d, DeploymentStatus s) {
-    DeploymentStatus prior = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-    if (Serialization.asJson(s).equals(Serialization.asJson(prior))) {
-      return;
-    }
-    Owners.editStatus(
-        client
-            .apps()
-            .deployments()
-            .inNamespace(d.getMetadata().getNamespace())
-            .withName(d.getMetadata().getName()),
-        x -> x.setStatus(s));
   }
 
   private void create(Deployment d, String hash) {

@@ -4,10 +4,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,29 +27,20 @@ final class JobController extends PodOwnerController<Job> {
 
   private final Map<String, JobPods> tracking = new ConcurrentHashMap<>();
 
-  JobController(
-      KubernetesClient client,
-      SharedIndexInformer<Job> jobs,
-      SharedIndexInformer<Pod> pods,
-      Clock clock) {
-    super(client, jobs, pods, clock);
-    start("sandbox-job-controller", "Job");
+  JobController(Cluster cluster, SharedIndexInformer<Job> jobs) {
+    super(cluster, jobs, "sandbox-job-controller", "Job");
   }
 
   @Override
-  protected void reconcile(String key) {
-    Job job = owners.getStore().getByKey(key);
-    if (job == null) {
-      return;
-    }
+  protected void reconcile(String key, Job job) {
     String uid = job.getMetadata().getUid();
     JobPods counted = tracking.computeIfAbsent(uid, u -> new JobPods());
-    List<Pod> owned = Owners.owned(pods, uid);
-    List<Pod> active = counted.count(owned, clock.instant());
+    List<Pod> owned = Owners.owned(cluster.pods(), uid);
+    List<Pod> active = counted.count(owned, cluster.clock().instant());
     JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = Serialization.clone(old);
     JobConditionMap conditions = new JobConditionMap(old.getConditions());
-    Instant now = clock.instant();
+    Instant now = cluster.clock().instant();
     if (conditions.finished()) {
       stop(active);
       expire(job, conditions, now);
@@ -103,7 +92,7 @@ final class JobController extends PodOwnerController<Job> {
     }
   }
 
-  /** Writes the status unless nothing changed. */
+  /** Writes the counts and conditions into the status, unless nothing changed. */
   private void writeStatus(
       Job job,
       JobStatus old,
@@ -119,17 +108,7 @@ final class JobController extends PodOwnerController<Job> {
     if (indexed(job)) {
       status.setCompletedIndexes(ranges(counted.completedIndexes));
     }
-    if (Serialization.asJson(status).equals(Serialization.asJson(old))) {
-      return;
-    }
-    Owners.editStatus(
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withName(job.getMetadata().getName()),
-        j -> j.setStatus(status));
+    Owners.writeStatusIfChanged(cluster.client(), job, old, status, Job::setStatus);
   }
 
   /** Deletes the active pods (they no longer count as active). */
@@ -186,7 +165,7 @@ final class JobController extends PodOwnerController<Job> {
   private void expire(Job job, JobConditionMap conditions, Instant now) {
     Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
     if (ttl != null && !conditions.finishedAt().orElse(now).plusSeconds(ttl).isAfter(now)) {
-      client.resource(job).delete();
+      cluster.client().resource(job).delete();
     }
   }
 

@@ -2,11 +2,9 @@ package dev.kiln.sandbox.cluster;
 
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,36 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
   static final String NODE = "kiln-sandbox";
 
-  private final KubernetesClient client;
-  private final LocalImages images;
-  private final PodNetwork network;
-  private final PodVolumes volumes;
-  private final ContainerEnvironment environment;
+  private final Node node;
   private final Path podsDir;
-  private final Clock clock;
-  private final ProcessLedger ledger;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private record Running(PodRunner runner, Thread thread) {}
 
-  Kubelet(
-      KubernetesClient client,
-      LocalImages images,
-      PodNetwork network,
-      VolumeProvisioner provisioner,
-      Path podsDir,
-      Clock clock,
-      ProcessLedger ledger) {
-    this.ledger = ledger;
-    this.client = client;
-    this.images = images;
-    this.network = network;
-    ConfigSources sources = new ConfigSources(client);
-    this.volumes = new PodVolumes(client, sources, provisioner);
-    this.environment = new ContainerEnvironment(sources);
+  /**
+   * Runs the pods that appear on {@code node}, each in a folder of its own under {@code podsDir}.
+   */
+  Kubelet(Node node, Path podsDir) {
+    this.node = node;
     this.podsDir = podsDir;
-    this.clock = clock;
   }
 
   void watch(SharedIndexInformer<Pod> pods) {
@@ -67,7 +48,7 @@ final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
               podsDir
                   .resolve(pod.getMetadata().getNamespace())
                   .resolve(pod.getMetadata().getName());
-          PodRunner runner = new PodRunner(this, pod, dir);
+          PodRunner runner = new PodRunner(node, pod, dir);
           Thread thread = new Thread(runner, "pod " + runner.name());
           thread.setDaemon(true);
           thread.start();
@@ -100,34 +81,6 @@ final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
       }
     }
     running.clear();
-  }
-
-  KubernetesClient client() {
-    return client;
-  }
-
-  LocalImages images() {
-    return images;
-  }
-
-  PodNetwork network() {
-    return network;
-  }
-
-  PodVolumes volumes() {
-    return volumes;
-  }
-
-  ContainerEnvironment environment() {
-    return environment;
-  }
-
-  ProcessLedger ledger() {
-    return ledger;
-  }
-
-  Instant now() {
-    return clock.instant();
   }
 
   static String format(Instant instant) {

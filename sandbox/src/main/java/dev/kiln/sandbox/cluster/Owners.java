@@ -3,12 +3,14 @@ package dev.kiln.sandbox.cluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -66,12 +68,30 @@ final class Owners {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Replaces the status of the object as the server has it now (a get, then a status patch). */
-  static <T extends HasMetadata> void editStatus(Resource<T> resource, Consumer<T> setStatus) {
-    resource.editStatus(
-        current -> {
-          setStatus.accept(current);
-          return current;
-        });
+  /**
+   * Replaces the status of {@code object} as the server has it now (a get by namespace and name,
+   * then a status patch), so a stale cached copy does not undo another writer's fields.
+   */
+  static <T extends HasMetadata> void editStatus(
+      KubernetesClient client, T object, Consumer<T> setStatus) {
+    @SuppressWarnings("unchecked") // an object's class is the type of its resource
+    Class<T> type = (Class<T>) object.getClass();
+    client
+        .resources(type)
+        .inNamespace(object.getMetadata().getNamespace())
+        .withName(object.getMetadata().getName())
+        .editStatus(
+            current -> {
+              setStatus.accept(current);
+              return current;
+            });
+  }
+
+  /** {@link #editStatus} unless {@code status} is what the object has already ({@code prior}). */
+  static <T extends HasMetadata, S> void writeStatusIfChanged(
+      KubernetesClient client, T object, S prior, S status, BiConsumer<T, S> set) {
+    if (!Serialization.asJson(status).equals(Serialization.asJson(prior))) {
+      editStatus(client, object, current -> set.accept(current, status));
+    }
   }
 }

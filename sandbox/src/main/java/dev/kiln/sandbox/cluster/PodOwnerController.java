@@ -16,37 +16,47 @@ import java.util.Map;
  * make twice as many) and deleting those pods.
  */
 abstract class PodOwnerController<T extends HasMetadata> implements AutoCloseable {
-  protected final KubernetesClient client;
+  protected final Cluster cluster;
   protected final SharedIndexInformer<T> owners;
-  protected final SharedIndexInformer<Pod> pods;
-  protected final Clock clock;
   protected final CreationExpectations expectations;
-  private ControlLoop loop;
+  private final String kind;
+  private final ControlLoop loop;
 
-  PodOwnerController(
-      KubernetesClient client,
-      SharedIndexInformer<T> owners,
-      SharedIndexInformer<Pod> pods,
-      Clock clock) {
-    this.client = client;
+  /** What every pod-owning controller works with: the API, the shared pod informer, the clock. */
+  record Cluster(KubernetesClient client, SharedIndexInformer<Pod> pods, Clock clock) {}
+
+  /** A controller named {@code name} of the objects of {@code kind} that {@code owners} holds. */
+  PodOwnerController(Cluster cluster, SharedIndexInformer<T> owners, String name, String kind) {
+    this.cluster = cluster;
     this.owners = owners;
-    this.pods = pods;
-    this.clock = clock;
-    this.expectations = new CreationExpectations(clock);
+    this.expectations = new CreationExpectations(cluster.clock());
+    this.kind = kind;
+    this.loop = new ControlLoop(name, this::reconcile);
   }
 
   /**
-   * Starts the loop; called at the end of the subclass's constructor, once its own fields are set,
-   * because the loop may call {@link #reconcile} at once.
+   * Starts the loop; called once the controller is constructed, subclass fields included, because
+   * the loop may call {@link #reconcile} at once.
    */
-  protected final void start(String name, String kind) {
-    loop = new ControlLoop(name, this::reconcile);
+  final void start() {
     loop.watch(owners);
-    pods.addEventHandler(Owners.enqueueOwner(loop, kind));
+    cluster.pods().addEventHandler(Owners.enqueueOwner(loop, kind));
   }
 
-  /** Brings the object with this key ("namespace/name") and its pods to their desired state. */
-  protected abstract void reconcile(String key);
+  private void reconcile(String key) {
+    T owner = owners.getStore().getByKey(key);
+    if (owner == null) {
+      forget(key);
+    } else {
+      reconcile(key, owner);
+    }
+  }
+
+  /** Brings {@code owner} (its key is "namespace/name") and its pods to their desired state. */
+  protected abstract void reconcile(String key, T owner);
+
+  /** The object with this key is gone. */
+  protected void forget(String key) {}
 
   /** Creates a pod of {@code owner} from a template's labels, annotations and spec. */
   protected final void createPod(
@@ -56,7 +66,8 @@ abstract class PodOwnerController<T extends HasMetadata> implements AutoCloseabl
       Map<String, String> annotations,
       PodSpec spec) {
     expectations.created(owner.getMetadata().getUid(), name);
-    client
+    cluster
+        .client()
         .pods()
         .inNamespace(owner.getMetadata().getNamespace())
         .resource(
@@ -74,7 +85,7 @@ abstract class PodOwnerController<T extends HasMetadata> implements AutoCloseabl
   }
 
   protected final void delete(Pod pod) {
-    client.resource(pod).delete();
+    cluster.client().resource(pod).delete();
   }
 
   @Override

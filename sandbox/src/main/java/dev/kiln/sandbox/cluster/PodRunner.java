@@ -26,7 +26,7 @@ final class PodRunner implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
   private static final Duration TICK = Duration.ofMillis(200);
 
-  private final Kubelet kubelet;
+  private final Node node;
   private final Pod pod;
   private final String restartPolicy;
   private final List<ContainerRun> init = new ArrayList<>();
@@ -36,11 +36,11 @@ final class PodRunner implements Runnable {
   private volatile boolean stopping;
   private String written;
 
-  PodRunner(Kubelet kubelet, Pod pod, Path dir) {
-    this.kubelet = kubelet;
+  PodRunner(Node node, Pod pod, Path dir) {
+    this.node = node;
     this.pod = pod;
     this.restartPolicy = Objects.requireNonNullElse(pod.getSpec().getRestartPolicy(), "Always");
-    this.starter = new ContainerStarter(kubelet, pod, dir);
+    this.starter = new ContainerStarter(node, pod, dir);
     for (Container c : list(pod.getSpec().getInitContainers())) {
       init.add(new ContainerRun(c, dir));
     }
@@ -61,8 +61,8 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
-      state.ip = kubelet.network().allocate(containerPorts());
-      state.startTime = Kubelet.format(kubelet.now());
+      state.ip = node.network().allocate(containerPorts());
+      state.startTime = Kubelet.format(node.now());
       condition("PodScheduled", false, null, null);
       schedule();
       condition("PodScheduled", true, null, null);
@@ -99,7 +99,7 @@ final class PodRunner implements Runnable {
   private void schedule() {
     while (true) {
       try {
-        kubelet.volumes().checkClaims(pod);
+        node.volumes().checkClaims(pod);
         return;
       } catch (PodVolumes.Unschedulable e) {
         condition("PodScheduled", false, "Unschedulable", e.getMessage());
@@ -112,7 +112,7 @@ final class PodRunner implements Runnable {
   /** Runs an init container until it succeeds; false when it failed and will not be retried. */
   private boolean runToCompletion(ContainerRun c) {
     while (true) {
-      Instant now = kubelet.now();
+      Instant now = node.now();
       if (c.due(now)) {
         tryStart(c, now);
       }
@@ -133,7 +133,7 @@ final class PodRunner implements Runnable {
 
   private void runContainers() {
     while (true) {
-      Instant now = kubelet.now();
+      Instant now = node.now();
       boolean allDone = true;
       boolean allSucceeded = true;
       for (ContainerRun c : main) {
@@ -179,7 +179,7 @@ final class PodRunner implements Runnable {
   }
 
   private void condition(String type, boolean status, String reason, String message) {
-    state.condition(type, status, reason, message, kubelet.now());
+    state.condition(type, status, reason, message, node.now());
   }
 
   /** Writes the pod status if it changed since the last write. */
@@ -192,13 +192,7 @@ final class PodRunner implements Runnable {
     if (stopping) {
       throw new Stopped();
     }
-    Owners.editStatus(
-        kubelet
-            .client()
-            .pods()
-            .inNamespace(pod.getMetadata().getNamespace())
-            .withName(pod.getMetadata().getName()),
-        p -> p.setStatus(status));
+    Owners.editStatus(node.client(), pod, p -> p.setStatus(status));
     written = json;
   }
 
@@ -206,8 +200,7 @@ final class PodRunner implements Runnable {
     List<ContainerStatus> out = new ArrayList<>();
     for (ContainerRun c : runs) {
       out.add(
-          c.status(
-              kubelet.images().find(c.spec.getImage()).map(LocalImage::reference).orElse(null)));
+          c.status(node.images().find(c.spec.getImage()).map(LocalImage::reference).orElse(null)));
     }
     return out;
   }

@@ -1,9 +1,13 @@
 package dev.kiln.sandbox.cluster;
 
+import dev.kiln.sandbox.cluster.ConfigSources.Source;
+import io.fabric8.kubernetes.api.model.ConfigMapProjection;
+import io.fabric8.kubernetes.api.model.DownwardAPIProjection;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretProjection;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -100,7 +104,6 @@ final class PodVolumes {
 
   /** A fresh folder of the pod for any other volume, with the files it projects. */
   private Path write(Pod pod, String podIp, Volume v, Path dir) throws StartupError, IOException {
-    String ns = pod.getMetadata().getNamespace();
     if (v.getEmptyDir() == null
         && v.getSecret() == null
         && v.getConfigMap() == null
@@ -114,50 +117,51 @@ final class PodVolumes {
               + " configMap, downwardAPI and projected volumes exist in the sandbox");
     }
     Files.createDirectories(dir);
-    if (v.getSecret() != null) {
-      var secret = v.getSecret();
-      writeSecret(ns, secret.getSecretName(), secret.getItems(), dir, secret.getOptional());
-    } else if (v.getConfigMap() != null) {
-      var map = v.getConfigMap();
-      writeConfigMap(ns, map.getName(), map.getItems(), dir, map.getOptional());
-    } else if (v.getDownwardAPI() != null) {
-      writeDownward(pod, podIp, v.getDownwardAPI().getItems(), dir);
-    } else if (v.getProjected() != null) {
-      for (VolumeProjection p : v.getProjected().getSources()) {
-        writeProjection(pod, podIp, p, dir);
-      }
+    for (VolumeProjection p : projections(v)) {
+      writeProjection(pod, podIp, p, dir);
     }
     return dir;
+  }
+
+  /**
+   * A volume's sources as projections: a Secret, ConfigMap or downward-API volume is written as a
+   * projected volume of that one source is; an emptyDir projects nothing.
+   */
+  private static List<VolumeProjection> projections(Volume v) {
+    if (v.getProjected() != null) {
+      return v.getProjected().getSources();
+    }
+    VolumeProjection one = new VolumeProjection();
+    if (v.getSecret() != null) {
+      var s = v.getSecret();
+      one.setSecret(new SecretProjection(s.getItems(), s.getSecretName(), s.getOptional()));
+    } else if (v.getConfigMap() != null) {
+      var m = v.getConfigMap();
+      one.setConfigMap(new ConfigMapProjection(m.getItems(), m.getName(), m.getOptional()));
+    } else if (v.getDownwardAPI() != null) {
+      one.setDownwardAPI(new DownwardAPIProjection(v.getDownwardAPI().getItems()));
+    }
+    return List.of(one);
   }
 
   private void writeProjection(Pod pod, String podIp, VolumeProjection p, Path dir)
       throws StartupError, IOException {
     String ns = pod.getMetadata().getNamespace();
     if (p.getSecret() != null) {
-      var secret = p.getSecret();
-      writeSecret(ns, secret.getName(), secret.getItems(), dir, secret.getOptional());
+      var s = p.getSecret();
+      writeItems(Source.secret(ns, s.getName(), s.getOptional()), s.getItems(), dir);
     } else if (p.getConfigMap() != null) {
-      var map = p.getConfigMap();
-      writeConfigMap(ns, map.getName(), map.getItems(), dir, map.getOptional());
+      var m = p.getConfigMap();
+      writeItems(Source.configMap(ns, m.getName(), m.getOptional()), m.getItems(), dir);
     } else if (p.getDownwardAPI() != null) {
       writeDownward(pod, podIp, p.getDownwardAPI().getItems(), dir);
     }
   }
 
-  private void writeSecret(
-      String ns, String name, List<KeyToPath> items, Path dir, Boolean optional)
+  /** Every key of the source as a file, or only the listed items at their paths. */
+  private void writeItems(Source source, List<KeyToPath> items, Path dir)
       throws StartupError, IOException {
-    write(sources.secret(ns, name, optional), items, dir, "Secret " + ns + "/" + name);
-  }
-
-  private void writeConfigMap(
-      String ns, String name, List<KeyToPath> items, Path dir, Boolean optional)
-      throws StartupError, IOException {
-    write(sources.configMap(ns, name, optional), items, dir, "ConfigMap " + ns + "/" + name);
-  }
-
-  private static void write(Map<String, byte[]> data, List<KeyToPath> items, Path dir, String what)
-      throws StartupError, IOException {
+    Map<String, byte[]> data = sources.read(source);
     if (items == null || items.isEmpty()) {
       for (var e : data.entrySet()) {
         Files.write(dir.resolve(e.getKey()), e.getValue());
@@ -165,7 +169,7 @@ final class PodVolumes {
       return;
     }
     for (KeyToPath item : items) {
-      byte[] value = ConfigSources.key(data, item.getKey(), false, what);
+      byte[] value = ConfigSources.key(data, item.getKey(), false, source.describe());
       Path file = dir.resolve(item.getPath());
       Files.createDirectories(file.getParent());
       Files.write(file, value);

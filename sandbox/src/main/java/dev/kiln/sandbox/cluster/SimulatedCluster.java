@@ -18,16 +18,10 @@ import java.util.List;
  * collector, and kube-proxy with cluster DNS ({@link #services()}).
  */
 public final class SimulatedCluster implements AutoCloseable {
-  private final SharedIndexInformer<Pod> pods;
-  private final SharedIndexInformer<Job> jobs;
-  private final SharedIndexInformer<Deployment> deployments;
-  private final SharedIndexInformer<Service> serviceInformer;
-  private final SharedIndexInformer<PersistentVolumeClaim> claims;
-  private final Kubelet kubelet;
-  private final JobController jobController;
-  private final DeploymentController deploymentController;
-  private final GarbageCollector garbageCollector;
   private final ServiceProxy services;
+
+  /** What {@link #close()} stops, in order: controllers, informers, pods, kube-proxy. */
+  private final List<Runnable> stops;
 
   /**
    * Starts the simulated cluster on {@code client} (an admin client of the API server); pods, logs
@@ -35,23 +29,31 @@ public final class SimulatedCluster implements AutoCloseable {
    */
   public SimulatedCluster(
       KubernetesClient client, LocalImages images, Path dir, Clock clock, ProcessLedger ledger) {
-    pods = client.pods().inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
     pods.addIndexers(Owners.index());
-    jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
-    deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
-    serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-    claims = client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<Job> jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<Deployment> deployments =
+        client.apps().deployments().inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<Service> serviceInformer =
+        client.services().inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<PersistentVolumeClaim> claims =
+        client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0);
 
     PodNetwork network = new PodNetwork();
     VolumeProvisioner provisioner = new VolumeProvisioner(client, dir.resolve("volumes"));
     provisioner.watch(claims);
-    kubelet = new Kubelet(client, images, network, provisioner, dir.resolve("pods"), clock, ledger);
+    Kubelet kubelet =
+        new Kubelet(
+            Node.of(client, images, network, provisioner, ledger, clock), dir.resolve("pods"));
     kubelet.watch(pods);
-    jobController = new JobController(client, jobs, pods, clock);
-    deploymentController = new DeploymentController(client, deployments, pods, clock);
+    var controllers = new PodOwnerController.Cluster(client, pods, clock);
+    JobController jobController = new JobController(controllers, jobs);
+    jobController.start();
+    DeploymentController deploymentController = new DeploymentController(controllers, deployments);
+    deploymentController.start();
     services = new ServiceProxy(network, pods);
     services.watch(serviceInformer);
-    garbageCollector = new GarbageCollector(client);
+    GarbageCollector garbageCollector = new GarbageCollector(client);
     garbageCollector.watch(pods);
     garbageCollector.watch(jobs);
     garbageCollector.watch(deployments);
@@ -64,6 +66,18 @@ public final class SimulatedCluster implements AutoCloseable {
     jobs.run();
     deployments.run();
     garbageCollector.start();
+    stops =
+        List.of(
+            jobController::close,
+            deploymentController::close,
+            garbageCollector::close,
+            jobs::close,
+            deployments::close,
+            claims::close,
+            kubelet::close,
+            services::close,
+            serviceInformer::close,
+            pods::close);
   }
 
   /** kube-proxy and cluster DNS: the local address of a Service's cluster URL. */
@@ -74,15 +88,6 @@ public final class SimulatedCluster implements AutoCloseable {
   /** Stops the controllers, then every pod (waiting until their processes are gone). */
   @Override
   public void close() {
-    jobController.close();
-    deploymentController.close();
-    garbageCollector.close();
-    for (SharedIndexInformer<?> informer : List.of(jobs, deployments, claims)) {
-      informer.close();
-    }
-    kubelet.close();
-    services.close();
-    serviceInformer.close();
-    pods.close();
+    stops.forEach(Runnable::run);
   }
 }

@@ -23,16 +23,13 @@ import org.slf4j.LoggerFactory;
  * <volumes>/<namespace>/<claim>/} and the Bound phase with the requested capacity; a deleted
  * claim's folder is deleted (reclaim policy Delete). Access modes and sizes are recorded, not
  * enforced.
+ *
+ * @param client an admin client of the API server
+ * @param root the folder that holds every claim's folder
  */
-final class VolumeProvisioner implements ResourceEventHandler<PersistentVolumeClaim> {
+record VolumeProvisioner(KubernetesClient client, Path root)
+    implements ResourceEventHandler<PersistentVolumeClaim> {
   private static final Logger log = LoggerFactory.getLogger(VolumeProvisioner.class);
-  private final KubernetesClient client;
-  private final Path root;
-
-  VolumeProvisioner(KubernetesClient client, Path root) {
-    this.client = client;
-    this.root = root;
-  }
 
   void watch(SharedIndexInformer<PersistentVolumeClaim> claims) {
     claims.addEventHandler(this);
@@ -51,24 +48,7 @@ final class VolumeProvisioner implements ResourceEventHandler<PersistentVolumeCl
     }
     try {
       Files.createDirectories(dir(pvc));
-      client
-          .persistentVolumeClaims()
-          .inNamespace(pvc.getMetadata().getNamespace())
-          .withName(pvc.getMetadata().getName())
-          .editStatus(
-              p -> {
-                PersistentVolumeClaimStatus s = new PersistentVolumeClaimStatus();
-                s.setPhase("Bound");
-                s.setAccessModes(p.getSpec().getAccessModes());
-                Quantity size =
-                    p.getSpec().getResources() == null
-                            || p.getSpec().getResources().getRequests() == null
-                        ? null
-                        : p.getSpec().getResources().getRequests().get("storage");
-                s.setCapacity(size == null ? Map.of() : Map.of("storage", size));
-                p.setStatus(s);
-                return p;
-              });
+      Owners.editStatus(client, pvc, p -> p.setStatus(bound(p)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (KubernetesClientException e) {
@@ -93,6 +73,19 @@ final class VolumeProvisioner implements ResourceEventHandler<PersistentVolumeCl
       log.warn(
           "cannot delete the volume of claim {}: {}", pvc.getMetadata().getName(), e.getMessage());
     }
+  }
+
+  /** The status of a bound claim: its access modes and the requested size as its capacity. */
+  private static PersistentVolumeClaimStatus bound(PersistentVolumeClaim pvc) {
+    PersistentVolumeClaimStatus s = new PersistentVolumeClaimStatus();
+    s.setPhase("Bound");
+    s.setAccessModes(pvc.getSpec().getAccessModes());
+    Quantity size =
+        pvc.getSpec().getResources() == null || pvc.getSpec().getResources().getRequests() == null
+            ? null
+            : pvc.getSpec().getResources().getRequests().get("storage");
+    s.setCapacity(size == null ? Map.of() : Map.of("storage", size));
+    return s;
   }
 
   private Path dir(PersistentVolumeClaim pvc) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
@@ -48,24 +49,16 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   private int rebuilds;
 
+  /**
+   * Every write (create, update, patch, delete) under the write lock, fabric8's handlers unchanged;
+   * a read takes the read lock in {@link #handleGet}.
+   */
   @Override
-  public MockResponse handleCreate(RecordedRequest request) {
-    return guarded(lock.writeLock(), () -> super.handleCreate(request));
-  }
-
-  @Override
-  public MockResponse handleUpdate(RecordedRequest request) {
-    return guarded(lock.writeLock(), () -> super.handleUpdate(request));
-  }
-
-  @Override
-  public MockResponse handlePatch(RecordedRequest request) {
-    return guarded(lock.writeLock(), () -> super.handlePatch(request));
-  }
-
-  @Override
-  public MockResponse handleDelete(String path) {
-    return guarded(lock.writeLock(), () -> super.handleDelete(path));
+  public MockResponse dispatch(RecordedRequest request) {
+    if (request.method() == HttpMethod.GET) {
+      return super.dispatch(request);
+    }
+    return guarded(lock.writeLock(), () -> super.dispatch(request));
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +37,18 @@ import java.util.logging.Logger;
  * one canned answer JOSDK's leader election needs, a CRUD store (fabric8's, or the {@link
  * IndexedCrudDispatcher}), optional dispatchers around it (faults, admission, discovery, …) and the
  * CRDs applied.
+ *
+ * @param server the mock, listening
+ * @param client an admin client, closed with the server
+ * @param crds the CRDs as the server stored them, in the order given
+ * @param housekeeping what forgets served requests, when asked to
  */
-public final class MockApiServer implements AutoCloseable {
+public record MockApiServer(
+    KubernetesMockServer server,
+    KubernetesClient client,
+    List<CustomResourceDefinition> crds,
+    Optional<ScheduledExecutorService> housekeeping)
+    implements AutoCloseable {
   /** How the store finds objects. */
   public enum Lookups {
     /** by plural, namespace and name: O(1) per get or write, lists O(objects listed) */
@@ -60,23 +71,6 @@ public final class MockApiServer implements AutoCloseable {
 
   static {
     MOCK_LOG.setLevel(Level.WARNING);
-  }
-
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
-  private final List<CustomResourceDefinition> crds;
-  private final ScheduledExecutorService housekeeping;
-
-  private MockApiServer(Builder b) {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    MockWebServer web = new MockWebServer();
-    Dispatcher dispatcher = b.around.apply(new CannedFirstDispatcher(responses, b.store()));
-    server = new KubernetesMockServer(new Context(), web, responses, dispatcher, false);
-    listen(b);
-    allowLeases(server);
-    housekeeping = b.forgetRequests ? forgetServedRequests(web) : null;
-    client = server.createClient();
-    crds = b.crds.stream().map(this::apply).toList();
   }
 
   public static Builder builder() {
@@ -138,7 +132,32 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     public MockApiServer start() {
-      return new MockApiServer(this);
+      Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+      MockWebServer web = new MockWebServer();
+      Dispatcher dispatcher = around.apply(new CannedFirstDispatcher(responses, store()));
+      var server = new KubernetesMockServer(new Context(), web, responses, dispatcher, false);
+      listen(server);
+      allowLeases(server);
+      var housekeeping =
+          forgetRequests
+              ? Optional.of(drainRequestLog(web))
+              : Optional.<ScheduledExecutorService>empty();
+      KubernetesClient client = server.createClient();
+      return new MockApiServer(
+          server, client, crds.stream().map(crd -> apply(client, crd)).toList(), housekeeping);
+    }
+
+    private void listen(KubernetesMockServer server) {
+      if (address == null) {
+        server.init();
+        return;
+      }
+      try {
+        server.init(address, port);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "cannot listen on " + address.getHostAddress() + ":" + port + ": " + e, e);
+      }
     }
 
     private KubernetesCrudDispatcher store() {
@@ -154,20 +173,7 @@ public final class MockApiServer implements AutoCloseable {
     InputStream open() throws IOException;
   }
 
-  private void listen(Builder b) {
-    if (b.address == null) {
-      server.init();
-      return;
-    }
-    try {
-      server.init(b.address, b.port);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          "cannot listen on " + b.address.getHostAddress() + ":" + b.port + ": " + e, e);
-    }
-  }
-
-  private CustomResourceDefinition apply(CrdSource crd) {
+  private static CustomResourceDefinition apply(KubernetesClient client, CrdSource crd) {
     try (InputStream in = crd.open().open()) {
       return client.apiextensions().v1().customResourceDefinitions().load(in).create();
     } catch (IOException e) {
@@ -199,7 +205,7 @@ public final class MockApiServer implements AutoCloseable {
         .always();
   }
 
-  private static ScheduledExecutorService forgetServedRequests(MockWebServer web) {
+  private static ScheduledExecutorService drainRequestLog(MockWebServer web) {
     ScheduledExecutorService housekeeping =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -211,23 +217,9 @@ public final class MockApiServer implements AutoCloseable {
     return housekeeping;
   }
 
-  /** An admin client, closed with the server. */
-  public KubernetesClient client() {
-    return client;
-  }
-
   /** A new client of this server with its own connection pool (the caller closes it). */
   public KubernetesClient newClient() {
     return server.createClient();
-  }
-
-  /** The CRDs as the server stored them, in the order given. */
-  public List<CustomResourceDefinition> crds() {
-    return crds;
-  }
-
-  public KubernetesMockServer server() {
-    return server;
   }
 
   public int port() {
@@ -250,9 +242,7 @@ public final class MockApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (housekeeping != null) {
-      housekeeping.shutdownNow();
-    }
+    housekeeping.ifPresent(ScheduledExecutorService::shutdownNow);
     client.close();
     server.destroy();
   }
