@@ -25,7 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The workspace volume, report Secret, run ConfigMap and workers Service of a TrainingJob. */
-class TrainingJobChildrenTest {
+class TrainingJobChildBuildersTest {
   private static final String DEFAULT_SIZE = CONFIG.defaultWorkspaceSize();
 
   private static TrainingJob withWorkspace(Workspace workspace) {
