@@ -3,7 +3,6 @@ package dev.kiln.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,14 +124,6 @@ class OperatorChartTest {
     assertThat(json).contains("kiln_trainingjobs", "kiln_reports_total");
     assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("panels"))
         .hasSizeGreaterThanOrEqualTo(6);
-  }
-
-  @Test
-  void chartCrdsAreTheGeneratedOnes() throws Exception {
-    for (String crd : List.of("trainingjobs.kiln.dev.yaml", "modelservers.kiln.dev.yaml")) {
-      assertThat(Files.readString(Charts.OPERATOR.resolve("crds").resolve(crd)))
-          .isEqualTo(Files.readString(Path.of("../crd").resolve(crd)));
-    }
   }
 
   @Test
