@@ -86,7 +86,8 @@ class ChartCrdsTest {
    */
   static Map<String, String> flatten(Object node, String path) {
     Map<String, String> leaves = new TreeMap<>();
-    if (node instanceof Map<?, ?> m && m.isEmpty() || node instanceof List<?> l0 && l0.isEmpty()) {
+    if ((node instanceof Map<?, ?> m && m.isEmpty())
+        || (node instanceof List<?> l0 && l0.isEmpty())) {
       leaves.put(path, String.valueOf(node));
     } else if (node instanceof Map<?, ?> m) {
       m.forEach((k, v) -> leaves.putAll(flatten(v, path + "." + k)));

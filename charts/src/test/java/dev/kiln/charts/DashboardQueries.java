@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 /** The Grafana dashboard as the chart renders it, and the metric names its PromQL reads. */
 final class DashboardQueries {
   private static final Pattern IDENTIFIER = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\()?");
+  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)");
   private static final Set<String> KEYWORDS =
       Set.of(
           "by",
@@ -84,9 +85,9 @@ final class DashboardQueries {
   /** The metric names of a Prometheus text exposition (from its samples, not its comments). */
   static Set<String> exposed(String scrape) {
     Set<String> names = new TreeSet<>();
-    for (String line : scrape.split("\n")) {
+    for (String line : scrape.lines().toList()) {
       if (!line.isBlank() && !line.startsWith("#")) {
-        Matcher m = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)").matcher(line);
+        Matcher m = SAMPLE.matcher(line);
         if (m.find()) {
           names.add(m.group(1));
         }

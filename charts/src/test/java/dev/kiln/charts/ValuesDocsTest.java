@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -76,9 +75,7 @@ class ValuesDocsTest {
 
   private static void walk(
       JsonNode root, JsonNode node, String prefix, Object defaults, List<Row> rows) {
-    Iterator<Map.Entry<String, JsonNode>> fields = node.path("properties").fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.path("properties").properties()) {
       String key = prefix + field.getKey();
       JsonNode own = field.getValue();
       JsonNode resolved = resolve(root, own);
