@@ -127,6 +127,39 @@ class OperatorChartTest {
   }
 
   @Test
+  void theModelServerPodMonitorSelectsThePodsTheOperatorCreates() {
+    dev.kiln.api.v1alpha1.ModelServer ms = new dev.kiln.api.v1alpha1.ModelServer();
+    ms.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("iris")
+            .withNamespace("team-a")
+            .build());
+    Map<String, String> podLabels =
+        dev.kiln.operator.modelserver.ModelServerNames.labels(
+            ms, dev.kiln.operator.modelserver.ModelServerNames.SERVER);
+    for (Path values : new Path[] {null, NAMESPACED}) {
+      List<Map<String, Object>> monitors =
+          Charts.ofKind(
+              Charts.render(Charts.OPERATOR, values, Map.of("modelServerMonitor.enabled", true)),
+              "PodMonitor");
+      Map<String, Object> monitor = monitors.get(0);
+      assertThat(podLabels)
+          .containsAllEntriesOf(
+              Charts.map(Charts.at(monitor, "spec", "selector", "matchLabels")).entrySet().stream()
+                  .collect(
+                      java.util.stream.Collectors.toMap(
+                          e -> e.getKey(), e -> (String) e.getValue())));
+      assertThat(Charts.at(monitor, "spec", "podMetricsEndpoints").toString())
+          .contains("port=" + dev.kiln.operator.modelserver.ModelServerNames.PORT_NAME);
+      assertThat(Charts.at(monitor, "spec", "namespaceSelector"))
+          .isEqualTo(
+              values == null
+                  ? Map.of("any", true)
+                  : Map.of("matchNames", List.of("team-a", "team-b")));
+    }
+  }
+
+  @Test
   void invalidValuesFailWithTheSchemasMessage() {
     assertThatThrownBy(() -> Charts.render(Charts.OPERATOR, null, Map.of("replicas", 0)))
         .hasMessageContaining("/replicas");
