@@ -1,14 +1,23 @@
 {{/* Names and labels shared by the templates. */}}
+{{- define "kiln.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "kiln.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "kiln.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "kiln.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "kiln.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/component: operator
@@ -18,7 +27,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{- define "kiln.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "kiln.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
@@ -34,8 +43,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if or .Values.leaderElection.enabled (gt (int .Values.replicas) 1) -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
+{{/* The report-key Secret: the user's, or the one the operator creates at its first start. */}}
 {{- define "kiln.reportKeySecret" -}}
 {{- default (printf "%s-report-key" (include "kiln.fullname" .)) .Values.reportKey.existingSecret -}}
+{{- end -}}
+
+{{/* The variables the Deployment sets from values: extraEnv may not repeat them. */}}
+{{- define "kiln.chartEnv" -}}
+POD_NAME,POD_NAMESPACE,KILN_WATCH_NAMESPACES,KILN_LOADER_IMAGE,KILN_MODEL_SERVER_IMAGE,KILN_HTTP_PORT,KILN_REPORT_PORT,KILN_REPORT_URL,KILN_REPORT_KEY_SECRET,KILN_REPORT_KEY_CREATE,KILN_REPORT_INTERVAL_SECONDS,KILN_REPORT_RATE_LIMIT,KILN_LEADER_ELECTION,KILN_LEASE_NAME,KILN_LOG_FORMAT,KILN_DEFAULT_WORKSPACE_SIZE,KILN_DEFAULT_STARTUP_DEADLINE_SECONDS,KILN_DEFAULT_BACKOFF_LIMIT,KILN_RECONCILE_THREADS,KILN_POD_RUN_AS_USER,KILN_POD_RUN_AS_GROUP,KILN_POD_FS_GROUP
 {{- end -}}
 
 {{/* The operator's permissions on the namespaces it watches (a ClusterRole or Roles). */}}

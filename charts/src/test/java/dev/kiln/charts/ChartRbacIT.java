@@ -29,6 +29,9 @@ class ChartRbacIT {
           "a status write that hits a conflict re-reads the TrainingJob before retrying",
           "get kiln.dev/modelservers",
           "a status write that hits a conflict re-reads the ModelServer before retrying",
+          "get /secrets",
+          "the report-key Secret, by name in the release namespace only: the operator reads it at"
+              + " start-up (ReportKeySecretTest); the integration suite signs with a key file",
           "update policy/poddisruptionbudgets",
           "a PDB is replaced when its desired state changes (e.g. after an operator upgrade); no"
               + " spec field of a ModelServer changes an existing PDB");

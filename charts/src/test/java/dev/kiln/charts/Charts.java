@@ -27,6 +27,11 @@ final class Charts {
 
   /** helm template with a values file (may be null) and --set pairs. */
   static List<Map<String, Object>> render(Path chart, Path valuesFile, Map<String, Object> set) {
+    return documents(template(chart, valuesFile, set));
+  }
+
+  /** The manifests helm template prints, as text. */
+  static String template(Path chart, Path valuesFile, Map<String, Object> set) {
     TemplateCommand template =
         new Helm(chart)
             .template()
@@ -37,7 +42,7 @@ final class Charts {
       template.withValuesFile(valuesFile);
     }
     set.forEach(template::set);
-    return documents(template.call());
+    return template.call();
   }
 
   static List<Map<String, Object>> documents(String yaml) {

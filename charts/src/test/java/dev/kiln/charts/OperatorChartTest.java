@@ -3,7 +3,6 @@ package dev.kiln.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,30 +14,50 @@ class OperatorChartTest {
   static final Path NAMESPACED = Charts.OPERATOR.resolve("ci/namespaced-values.yaml");
 
   @Test
-  void rbacHasNoWildcardsAndNeverReadsSecrets() {
+  void rbacHasNoWildcardsAndReadsNoSecretButItsReportKey() {
     for (Path values : new Path[] {null, HA, NAMESPACED}) {
-      for (Map<String, Object> rule : rules(Charts.render(Charts.OPERATOR, values, Map.of()))) {
+      List<Map<String, Object>> docs = Charts.render(Charts.OPERATOR, values, Map.of());
+      for (Map<String, Object> rule : rules(docs)) {
         List<String> groups = list(rule.get("apiGroups"));
         List<String> resources = list(rule.get("resources"));
         List<String> verbs = list(rule.get("verbs"));
         assertThat(groups).as("apiGroups %s", rule).doesNotContain("*");
         assertThat(resources).as("resources %s", rule).doesNotContain("*");
         assertThat(verbs).as("verbs %s", rule).doesNotContain("*");
-        if (groups.contains("") && resources.contains("secrets")) {
-          assertThat(verbs).as("Secrets are create-only").containsExactly("create");
+        if (groups.contains("")
+            && resources.contains("secrets")
+            && !verbs.equals(List.of("create"))) {
+          assertThat(verbs)
+              .as("Secrets: create, or get of the report key only")
+              .containsExactly("get");
+          assertThat(list(rule.get("resourceNames")))
+              .containsExactly("kiln-kiln-operator-report-key");
         }
       }
+      Map<String, Object> keyRole =
+          Charts.ofKind(docs, "Role").stream()
+              .filter(r -> Charts.at(r, "metadata", "name").equals("kiln-kiln-operator-report-key"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(Charts.at(keyRole, "metadata", "namespace")).isEqualTo("kiln-system");
     }
   }
 
   @Test
   void namespacedModeRendersRolesInTheListedNamespacesAndNoClusterRole() {
     List<Map<String, Object>> docs = Charts.render(Charts.OPERATOR, NAMESPACED, Map.of());
-    assertThat(Charts.ofKind(docs, "ClusterRole")).isEmpty();
     assertThat(Charts.ofKind(docs, "ClusterRoleBinding")).isEmpty();
+    assertThat(Charts.ofKind(docs, "ClusterRole"))
+        .as("only the users' aggregated roles, never bound to the operator")
+        .extracting(r -> Charts.at(r, "metadata", "name"))
+        .containsExactlyInAnyOrder("kiln-view", "kiln-edit", "kiln-admin");
     assertThat(Charts.ofKind(docs, "Role"))
-        .extracting(r -> Charts.at(r, "metadata", "namespace"))
-        .containsExactlyInAnyOrder("team-a", "team-b");
+        .extracting(
+            r -> Charts.at(r, "metadata", "namespace") + "/" + Charts.at(r, "metadata", "name"))
+        .containsExactlyInAnyOrder(
+            "team-a/kiln-kiln-operator",
+            "team-b/kiln-kiln-operator",
+            "kiln-system/kiln-kiln-operator-report-key");
     assertThat(env(docs)).containsEntry("KILN_WATCH_NAMESPACES", "team-a,team-b");
   }
 
@@ -70,7 +89,7 @@ class OperatorChartTest {
         .containsEntry("KILN_REPORT_URL", "http://kiln-kiln-operator.kiln-system.svc:8081")
         .containsKeys(
             "KILN_MODEL_SERVER_IMAGE",
-            "KILN_REPORT_KEY_FILE",
+            "KILN_REPORT_KEY_SECRET",
             "KILN_LOG_FORMAT",
             "KILN_DEFAULT_WORKSPACE_SIZE",
             "KILN_DEFAULT_STARTUP_DEADLINE_SECONDS",
@@ -108,10 +127,35 @@ class OperatorChartTest {
   }
 
   @Test
-  void chartCrdsAreTheGeneratedOnes() throws Exception {
-    for (String crd : List.of("trainingjobs.kiln.dev.yaml", "modelservers.kiln.dev.yaml")) {
-      assertThat(Files.readString(Charts.OPERATOR.resolve("crds").resolve(crd)))
-          .isEqualTo(Files.readString(Path.of("../crd").resolve(crd)));
+  void theModelServerPodMonitorSelectsThePodsTheOperatorCreates() {
+    dev.kiln.api.v1alpha1.ModelServer ms = new dev.kiln.api.v1alpha1.ModelServer();
+    ms.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("iris")
+            .withNamespace("team-a")
+            .build());
+    Map<String, String> podLabels =
+        dev.kiln.operator.modelserver.ModelServerNames.labels(
+            ms, dev.kiln.operator.modelserver.ModelServerNames.SERVER);
+    for (Path values : new Path[] {null, NAMESPACED}) {
+      List<Map<String, Object>> monitors =
+          Charts.ofKind(
+              Charts.render(Charts.OPERATOR, values, Map.of("modelServerMonitor.enabled", true)),
+              "PodMonitor");
+      Map<String, Object> monitor = monitors.get(0);
+      assertThat(podLabels)
+          .containsAllEntriesOf(
+              Charts.map(Charts.at(monitor, "spec", "selector", "matchLabels")).entrySet().stream()
+                  .collect(
+                      java.util.stream.Collectors.toMap(
+                          e -> e.getKey(), e -> (String) e.getValue())));
+      assertThat(Charts.at(monitor, "spec", "podMetricsEndpoints").toString())
+          .contains("port=" + dev.kiln.operator.modelserver.ModelServerNames.PORT_NAME);
+      assertThat(Charts.at(monitor, "spec", "namespaceSelector"))
+          .isEqualTo(
+              values == null
+                  ? Map.of("any", true)
+                  : Map.of("matchNames", List.of("team-a", "team-b")));
     }
   }
 
@@ -131,10 +175,19 @@ class OperatorChartTest {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
+  /** The rules of the Roles and ClusterRoles bound to the operator's ServiceAccount. */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> rules(List<Map<String, Object>> docs) {
+    java.util.Set<String> bound = new java.util.HashSet<>();
+    for (Map<String, Object> d : docs) {
+      if (String.valueOf(d.get("kind")).endsWith("Binding")
+          && String.valueOf(d.get("subjects"))
+              .contains("kind=ServiceAccount, name=kiln-kiln-operator")) {
+        bound.add(Charts.at(d, "roleRef", "kind") + "/" + Charts.at(d, "roleRef", "name"));
+      }
+    }
     return docs.stream()
-        .filter(d -> "Role".equals(d.get("kind")) || "ClusterRole".equals(d.get("kind")))
+        .filter(d -> bound.contains(d.get("kind") + "/" + Charts.at(d, "metadata", "name")))
         .flatMap(d -> ((List<Map<String, Object>>) d.get("rules")).stream())
         .toList();
   }

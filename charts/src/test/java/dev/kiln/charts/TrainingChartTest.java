@@ -138,4 +138,66 @@ class TrainingChartTest {
             () -> Charts.render(Charts.TRAINING, null, Map.of("workspace.retainPolicy", "Keep")))
         .hasMessageContaining("/workspace/retainPolicy");
   }
+
+  @Test
+  void aQualityGateThresholdMayBeSetFromTheCommandLine() {
+    List<Map<String, Object>> docs =
+        Charts.render(
+            Charts.TRAINING,
+            null,
+            Map.of(
+                "qualityGate[0].metric", "accuracy",
+                "qualityGate[0].op", ">=",
+                "qualityGate[0].value", "0.9",
+                "qualityGate[1].metric", "loss",
+                "qualityGate[1].op", "<",
+                "qualityGate[1].value", 1));
+    Map<String, Object> tj = Charts.ofKind(docs, "TrainingJob").get(0);
+    assertThat(VALIDATOR.validate(tj)).isEmpty();
+    assertThat(Charts.at(tj, "spec", "qualityGate"))
+        .isEqualTo(
+            List.of(
+                Map.of("metric", "accuracy", "op", ">=", "value", 0.9),
+                Map.of("metric", "loss", "op", "<", "value", 1)));
+    assertThatThrownBy(
+            () ->
+                Charts.render(
+                    Charts.TRAINING,
+                    null,
+                    Map.of(
+                        "qualityGate[0].metric", "accuracy",
+                        "qualityGate[0].op", ">=",
+                        "qualityGate[0].value", "high")))
+        .hasMessageContaining("/qualityGate/0/value");
+  }
+
+  @Test
+  void theMonitoringNamespaceMayScrapeTheModelServer() {
+    List<Map<String, Object>> docs =
+        Charts.render(
+            Charts.TRAINING,
+            null,
+            Map.of("serve.enabled", true, "serve.networkPolicy.monitoringNamespace", "monitoring"));
+    Map<String, Object> ms = Charts.ofKind(docs, "ModelServer").get(0);
+    assertThat(VALIDATOR.validate(ms)).isEmpty();
+    assertThat(Charts.at(ms, "spec", "networkPolicy", "allowFrom"))
+        .as("the same namespace stays admitted, and monitoring is added")
+        .isEqualTo(
+            List.of(
+                Map.of("podSelector", Map.of()),
+                Map.of(
+                    "namespaceSelector",
+                    Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")))));
+    List<Map<String, Object>> withPeers =
+        Charts.render(
+            Charts.TRAINING,
+            null,
+            Map.of(
+                "serve.enabled", true,
+                "serve.networkPolicy.monitoringNamespace", "monitoring",
+                "serve.networkPolicy.allowFrom[0].podSelector.matchLabels.app", "web"));
+    assertThat(Charts.at(Charts.ofKind(withPeers, "ModelServer").get(0), "spec", "networkPolicy"))
+        .asString()
+        .contains("app=web", "kubernetes.io/metadata.name=monitoring");
+  }
 }

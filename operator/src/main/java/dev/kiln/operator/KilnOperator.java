@@ -3,6 +3,7 @@ package dev.kiln.operator;
 import dev.kiln.operator.modelserver.ModelServerReconciler;
 import dev.kiln.operator.report.ProgressTracker;
 import dev.kiln.operator.report.ReportEndpoint;
+import dev.kiln.operator.report.ReportKeySecret;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.HttpEndpoints;
 import dev.kiln.operator.support.KilnMetrics;
@@ -92,7 +93,11 @@ public final class KilnOperator implements AutoCloseable {
     KilnMetrics metrics = new KilnMetrics(registry);
     EventRecorder events = new EventRecorder(client, clock, config.identity());
     Operator operator = operator(client, config, registry, closing);
-    ReportTokens tokens = new ReportTokens(reportKey(config));
+    // The key Secret (KILN_REPORT_KEY_SECRET) when the chart names one, else the key file.
+    ReportTokens tokens =
+        ReportKeySecret.fromEnvironment(System.getenv())
+            .map(secret -> secret.tokens(client))
+            .orElseGet(() -> new ReportTokens(reportKey(config)));
     ProgressTracker progress =
         new ProgressTracker(
             config.reportInterval(),

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,15 +20,25 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ReportTokens {
   private static final String VERSION = "v1";
   private final byte[] key;
+  private final List<byte[]> previousKeys;
 
   /** The job a genuine token was issued for. */
   public record Identity(String namespace, String name, String uid) {}
 
   public ReportTokens(byte[] key) {
-    if (key.length < 32) {
+    this(key, List.of());
+  }
+
+  /**
+   * Signs with {@code key}; verifies with it and with {@code previousKeys}, so tokens issued before
+   * a key rotation stay valid while their runs finish.
+   */
+  public ReportTokens(byte[] key, List<byte[]> previousKeys) {
+    if (key.length < 32 || previousKeys.stream().anyMatch(k -> k.length < 32)) {
       throw new IllegalArgumentException("the report key must be at least 32 bytes");
     }
     this.key = key.clone();
+    this.previousKeys = previousKeys.stream().map(byte[]::clone).toList();
   }
 
   public String tokenFor(HasMetadata job) {
@@ -45,7 +56,7 @@ public final class ReportTokens {
             .encodeToString(
                 (id.namespace() + "/" + id.name() + "/" + id.uid())
                     .getBytes(StandardCharsets.UTF_8));
-    return VERSION + "." + payload + "." + sign(payload);
+    return VERSION + "." + payload + "." + sign(key, payload);
   }
 
   /** The identity of a genuine token; empty for anything forged, truncated or malformed. */
@@ -57,8 +68,7 @@ public final class ReportTokens {
     if (parts.length != 3 || !VERSION.equals(parts[0])) {
       return Optional.empty();
     }
-    byte[] expected = sign(parts[1]).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.UTF_8))) {
+    if (!signedWithAnyKey(parts[1], parts[2].getBytes(StandardCharsets.UTF_8))) {
       return Optional.empty();
     }
     String[] id;
@@ -70,7 +80,18 @@ public final class ReportTokens {
     return id.length == 3 ? Optional.of(new Identity(id[0], id[1], id[2])) : Optional.empty();
   }
 
-  private String sign(String payload) {
+  private boolean signedWithAnyKey(String payload, byte[] signature) {
+    boolean valid =
+        MessageDigest.isEqual(sign(key, payload).getBytes(StandardCharsets.UTF_8), signature);
+    for (byte[] previous : previousKeys) {
+      valid |=
+          MessageDigest.isEqual(
+              sign(previous, payload).getBytes(StandardCharsets.UTF_8), signature);
+    }
+    return valid;
+  }
+
+  private static String sign(byte[] key, String payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
