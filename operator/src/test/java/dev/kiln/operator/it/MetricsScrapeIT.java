@@ -1,0 +1,209 @@
+package dev.kiln.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerPhase;
+import dev.kiln.api.v1alpha1.ModelServerSpec;
+import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.api.v1alpha1.TrainingJobSpec;
+import dev.kiln.operator.KilnOperator;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Takes the operator's {@code /metrics} scrape after a run succeeded (with a progress report), a
+ * run failed and a ModelServer rolled out, so the lazily registered meters exist, and writes it to
+ * {@code target/kiln-metrics-scrape.txt}: the charts module's DashboardMetricsIT checks every
+ * metric the Grafana dashboard queries against it (as ChartRbacIT reads the recorded API calls).
+ */
+class MetricsScrapeIT {
+  static final Path SCRAPE = Path.of("target/kiln-metrics-scrape.txt");
+  static final String NS = KilnTestCluster.NS;
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  static {
+    org.awaitility.Awaitility.ignoreExceptionsByDefault();
+  }
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void scrapeAfterARunSucceededOneFailedAndARollOut() throws Exception {
+    String scrape;
+    try (KilnTestCluster cluster = new KilnTestCluster();
+        KilnOperator operator = cluster.startOperator(Map.of())) {
+      succeedWithAReport(cluster, operator);
+      fail(cluster);
+      rollOut(cluster);
+      scrape = get("http://127.0.0.1:" + operator.httpPort() + "/metrics");
+    }
+    assertThat(scrape).contains("kiln_trainingjob_duration_seconds");
+    Files.writeString(SCRAPE, scrape);
+  }
+
+  private void succeedWithAReport(KilnTestCluster cluster, KilnOperator operator) throws Exception {
+    cluster.client().resource(trainingJob("ok")).create();
+    await().atMost(WAIT).until(() -> cluster.jobs().size() == 1);
+    cluster.jobActive("ok-1");
+    cluster.pod("ok", "ok-1-pod", KilnTestCluster.running());
+    await().atMost(WAIT).until(() -> cluster.phase("ok") == TrainingJobPhase.Running);
+    HttpResponse<String> report =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + operator.reportPort()
+                            + "/v1/namespaces/"
+                            + NS
+                            + "/trainingjobs/ok/report"))
+                .header("Authorization", "Bearer " + cluster.reportToken("ok"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"epoch\":1,\"totalEpochs\":2,\"metrics\":{\"loss\":0.5}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(report.statusCode()).as(report.body()).isEqualTo(202);
+    cluster
+        .client()
+        .pods()
+        .inNamespace(NS)
+        .withName("ok-1-pod")
+        .editStatus(
+            p -> {
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          KilnTestCluster.terminated(
+                              0,
+                              "Completed",
+                              "{\"metrics\":{\"loss\":0.1},\"artifact\":{\"path\":\"model.onnx\"}}")));
+              return p;
+            });
+    cluster.jobFinished("ok-1", "Complete", "CompletionsReached", 0, 1);
+    await().atMost(WAIT).until(() -> cluster.phase("ok") == TrainingJobPhase.Succeeded);
+  }
+
+  private void fail(KilnTestCluster cluster) {
+    cluster.client().resource(trainingJob("bad")).create();
+    await().atMost(WAIT).until(() -> cluster.jobs().size() == 2);
+    cluster.jobFinished("bad-1", "Failed", "BackoffLimitExceeded", 4, 0);
+    await().atMost(WAIT).until(() -> cluster.phase("bad") == TrainingJobPhase.Failed);
+  }
+
+  /** Plays the Deployment controller and the kubelet until the ModelServer's roll-out ends. */
+  private void rollOut(KilnTestCluster cluster) {
+    ModelServer ms = new ModelServer();
+    ms.setMetadata(new ObjectMetaBuilder().withName("srv").withNamespace(NS).build());
+    ModelSource source = new ModelSource();
+    source.setUri("pvc://models/iris/model.onnx");
+    ModelServerSpec spec = new ModelServerSpec();
+    spec.setModel(source);
+    ms.setSpec(spec);
+    cluster.client().resource(ms).create();
+    var deployments = cluster.client().apps().deployments().inNamespace(NS).withName("srv");
+    await().atMost(WAIT).until(() -> deployments.get() != null);
+    Deployment d = deployments.get();
+    var template = d.getSpec().getTemplate();
+    cluster
+        .client()
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("srv-abc12")
+                .withNamespace(NS)
+                .withLabels(template.getMetadata().getLabels())
+                .withAnnotations(template.getMetadata().getAnnotations())
+                .withCreationTimestamp(KilnTestCluster.now())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build())
+        .create();
+    cluster
+        .client()
+        .pods()
+        .inNamespace(NS)
+        .withName("srv-abc12")
+        .editStatus(
+            p -> {
+              PodStatus s = new PodStatus();
+              s.setPhase("Running");
+              s.setConditions(
+                  List.of(new PodConditionBuilder().withType("Ready").withStatus("True").build()));
+              s.setContainerStatuses(
+                  List.of(
+                      new ContainerStatusBuilder()
+                          .withName("server")
+                          .withReady(true)
+                          .withNewState()
+                          .withNewRunning()
+                          .withStartedAt(KilnTestCluster.now())
+                          .endRunning()
+                          .endState()
+                          .build()));
+              p.setStatus(s);
+              return p;
+            });
+    deployments.editStatus(
+        x -> {
+          int desired = x.getSpec().getReplicas();
+          DeploymentStatus s = new DeploymentStatus();
+          s.setObservedGeneration(x.getMetadata().getGeneration());
+          s.setReplicas(desired);
+          s.setUpdatedReplicas(desired);
+          s.setReadyReplicas(desired);
+          s.setAvailableReplicas(desired);
+          x.setStatus(s);
+          return x;
+        });
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster
+                        .client()
+                        .resources(ModelServer.class)
+                        .inNamespace(NS)
+                        .withName("srv")
+                        .get()
+                        .getStatus()
+                        .getPhase()
+                    == ModelServerPhase.Ready);
+  }
+
+  private static TrainingJob trainingJob(String name) {
+    TrainingJob tj = new TrainingJob();
+    tj.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    TrainingJobSpec spec = new TrainingJobSpec();
+    spec.setImage("ghcr.io/kiln-dev/kiln-trainer:0.1.0");
+    tj.setSpec(spec);
+    return tj;
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
