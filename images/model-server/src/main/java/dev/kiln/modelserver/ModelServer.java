@@ -3,7 +3,6 @@ package dev.kiln.modelserver;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -19,17 +18,21 @@ public final class ModelServer implements AutoCloseable {
   private final ServerConfig config;
   private final LoadingModel model = new LoadingModel();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final ModelMetrics modelMetrics;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
 
   private ModelServer(ServerConfig config) {
     this.config = config;
     RequestMetrics metrics = new RequestMetrics();
-    V2Api api = new V2Api(config, model, this::isReady, metrics);
-    this.graceful = Handlers.gracefulShutdown(metrics.timed(new BlockingHandler(api.routes())));
+    this.modelMetrics = new ModelMetrics(metrics.registry(), config.modelName());
+    V2Api api = new V2Api(config, model, this::isReady, metrics, modelMetrics);
+    this.graceful = Handlers.gracefulShutdown(metrics.timed(api.routes()));
     this.undertow =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
+            // One I/O thread per core: small models run inline on them (see Dispatch).
+            .setIoThreads(config.ioThreads())
             .setWorkerThreads(config.workerThreads())
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxRequestBytes())
             .setHandler(graceful)
@@ -43,7 +46,7 @@ public final class ModelServer implements AutoCloseable {
     ModelServer server = new ModelServer(config);
     server.undertow.start();
     ServerLog.info("listening on " + server.address() + ", loading " + file);
-    server.model.loadInBackground(file, config);
+    server.model.loadInBackground(file, config, server.modelMetrics);
     return server;
   }
 

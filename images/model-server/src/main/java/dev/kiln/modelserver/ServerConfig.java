@@ -17,7 +17,9 @@ record ServerConfig(
     String host,
     int port,
     int intraOpThreads,
+    int ioThreads,
     int workerThreads,
+    Dispatch.Mode inferenceThread,
     long maxRequestBytes,
     Duration drainTimeout) {
   private static final Set<String> OPTIONS =
@@ -39,9 +41,11 @@ record ServerConfig(
         options.getOrDefault("--host", env.getOrDefault("KILN_HOST", "0.0.0.0")),
         intValue("port", port),
         intValue("KILN_ORT_THREADS", env.getOrDefault("KILN_ORT_THREADS", "1")),
+        intValue("KILN_IO_THREADS", env.getOrDefault("KILN_IO_THREADS", String.valueOf(cores))),
         intValue(
             "KILN_WORKER_THREADS",
             env.getOrDefault("KILN_WORKER_THREADS", String.valueOf(Math.max(4, cores * 4)))),
+        Dispatch.mode(env.getOrDefault("KILN_INFERENCE_THREAD", "auto")),
         Long.parseLong(env.getOrDefault("KILN_MAX_REQUEST_BYTES", String.valueOf(16 << 20))),
         Duration.ofSeconds(
             intValue("KILN_DRAIN_SECONDS", env.getOrDefault("KILN_DRAIN_SECONDS", "20"))));
