@@ -2,7 +2,6 @@ package dev.kiln.modelserver;
 
 import io.undertow.Handlers;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ public final class ModelServer implements AutoCloseable {
             // One I/O thread per core: small models run inline on them (see Dispatch).
             .setIoThreads(config.ioThreads())
             .setWorkerThreads(config.workerThreads())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxRequestBytes())
             .setHandler(graceful)
             .build();
   }

@@ -5,8 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 
@@ -28,19 +28,26 @@ final class RestInference {
     this.dispatch = new Dispatch(config.inferenceThread());
   }
 
-  void infer(HttpServerExchange ex, InferenceModel model) {
-    ex.getRequestReceiver()
-        .receiveFullBytes(
-            (e, body) ->
-                dispatch.run(
-                    e, body.length, () -> Exchanges.guarded(e, x -> answer(x, model, body))),
-            (e, failure) ->
-                Exchanges.error(
-                    e,
-                    failure instanceof RequestTooBigException ? 413 : 400,
-                    failure instanceof RequestTooBigException
-                        ? "request body larger than " + config.maxRequestBytes() + " bytes"
-                        : "cannot read the request body: " + failure.getMessage()));
+  void infer(HttpServerExchange ex, InferenceModel model) throws ApiException {
+    if (ex.getRequestContentLength() > config.maxRequestBytes()) {
+      throw tooBig();
+    }
+    Receiver receiver = ex.getRequestReceiver();
+    receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes()));
+    receiver.receiveFullBytes(
+        (e, body) ->
+            dispatch.run(e, body.length, () -> Exchanges.guarded(e, x -> answer(x, model, body))),
+        (e, failure) ->
+            Exchanges.error(
+                e,
+                failure instanceof Receiver.RequestToLargeException ? 413 : 400,
+                failure instanceof Receiver.RequestToLargeException
+                    ? tooBig().getMessage()
+                    : "cannot read the request body: " + failure.getMessage()));
+  }
+
+  private ApiException tooBig() {
+    return new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes");
   }
 
   private void answer(HttpServerExchange ex, InferenceModel model, byte[] body) throws Exception {
