@@ -1,11 +1,15 @@
 package dev.kiln.modelserver;
 
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,6 +24,7 @@ public final class ModelServer implements AutoCloseable {
   private final ModelMetrics modelMetrics;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
+  private final Server grpc;
 
   private ModelServer(ServerConfig config) {
     this.config = config;
@@ -35,6 +40,15 @@ public final class ModelServer implements AutoCloseable {
             .setWorkerThreads(config.workerThreads())
             .setHandler(graceful)
             .build();
+    NettyServerBuilder grpcBuilder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
+            .addService(new GrpcInference(config, model, this::isReady, modelMetrics));
+    if (config.inferenceThread() != Dispatch.Mode.WORKER) {
+      // Like REST: small models answer on the transport thread, without a hand-off.
+      grpcBuilder.directExecutor();
+    }
+    this.grpc = grpcBuilder.build();
   }
 
   /** Starts listening, then loads the model in the background; ready when it is loaded. */
@@ -43,7 +57,20 @@ public final class ModelServer implements AutoCloseable {
     Path file = config.modelFile();
     ModelServer server = new ModelServer(config);
     server.undertow.start();
-    ServerLog.info("listening on " + server.address() + ", loading " + file);
+    try {
+      server.grpc.start();
+    } catch (IOException e) {
+      server.undertow.stop();
+      throw new IllegalArgumentException(
+          "cannot listen for gRPC on port " + config.grpcPort() + ": " + e.getMessage(), e);
+    }
+    ServerLog.info(
+        "listening on "
+            + server.address()
+            + " (gRPC "
+            + server.grpcAddress()
+            + "), loading "
+            + file);
     server.model.loadInBackground(file, config, server.modelMetrics);
     return server;
   }
@@ -71,6 +98,10 @@ public final class ModelServer implements AutoCloseable {
     return (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
   }
 
+  public InetSocketAddress grpcAddress() {
+    return (InetSocketAddress) grpc.getListenSockets().get(0);
+  }
+
   public boolean isReady() {
     return model.isLoaded() && !stopping.get();
   }
@@ -83,13 +114,18 @@ public final class ModelServer implements AutoCloseable {
     }
     ServerLog.info("shutting down: draining in-flight requests");
     graceful.shutdown();
+    grpc.shutdown();
     try {
-      if (!graceful.awaitShutdown(config.drainTimeout().toMillis())) {
+      long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+      boolean drained = graceful.awaitShutdown(config.drainTimeout().toMillis());
+      drained &= grpc.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (!drained) {
         ServerLog.info("drain timeout reached; stopping with requests in flight");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    grpc.shutdownNow();
     undertow.stop();
     model.close();
     ServerLog.info("stopped");

@@ -135,7 +135,16 @@ class ProtocolTest {
   void inferenceOnWorkerThreadsGivesTheSameAnswer() throws Exception {
     try (ModelServer workers =
         ModelServer.start(
-            new String[] {"--model-dir", modelDir.toString(), "--port", "0", "--host", "127.0.0.1"},
+            new String[] {
+              "--model-dir",
+              modelDir.toString(),
+              "--port",
+              "0",
+              "--grpc-port",
+              "0",
+              "--host",
+              "127.0.0.1"
+            },
             Map.of("KILN_MODEL_NAME", "two", "KILN_INFERENCE_THREAD", "worker"))) {
       await().atMost(Duration.ofSeconds(30)).until(workers::isReady);
       Http client = new Http("http://127.0.0.1:" + workers.address().getPort());
@@ -150,7 +159,9 @@ class ProtocolTest {
     assertThatThrownBy(
             () ->
                 ModelServer.start(
-                    new String[] {"--model-dir", modelDir.toString(), "--port", "0"},
+                    new String[] {
+                      "--model-dir", modelDir.toString(), "--port", "0", "--grpc-port", "0"
+                    },
                     Map.of("KILN_INFERENCE_THREAD", "fast")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("KILN_INFERENCE_THREAD must be auto, io or worker");
@@ -160,7 +171,16 @@ class ProtocolTest {
   void aBodyOverTheLimitIs413() throws Exception {
     try (ModelServer small =
         ModelServer.start(
-            new String[] {"--model-dir", modelDir.toString(), "--port", "0", "--host", "127.0.0.1"},
+            new String[] {
+              "--model-dir",
+              modelDir.toString(),
+              "--port",
+              "0",
+              "--grpc-port",
+              "0",
+              "--host",
+              "127.0.0.1"
+            },
             Map.of("KILN_MODEL_NAME", "two", "KILN_MAX_REQUEST_BYTES", "64"))) {
       await().atMost(Duration.ofSeconds(30)).until(small::isReady);
       Http client = new Http("http://127.0.0.1:" + small.address().getPort());
