@@ -98,9 +98,24 @@ def wrk(port, body_file, connections, seconds):
     return r
 
 
-def measure(server, body_file, connections, seconds):
+def grpc_client(connections, seconds, rows, warmup):
+    """The gRPC row: GrpcBench (test classes) on the client core, one channel, N callers."""
+    target = os.path.join(MODULE, "target")
+    cp = ":".join([os.path.join(target, "test-classes"), os.path.join(target, "kiln-model-server.jar"),
+                   os.path.join(target, "lib", "*")])
+    out = subprocess.run(
+        ["taskset", "-c", "0", "java", "-XX:+UseSerialGC", "-cp", cp, "dev.kiln.modelserver.GrpcBench",
+         "18081", str(connections), str(seconds), str(rows), str(warmup)],
+        check=True, capture_output=True, text=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("WRK_RESULT"))
+    r = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+    r["rps"] = r["requests"] / r["seconds"]
+    return r
+
+
+def measure(server, body_file, connections, seconds, client=None):
     before = cpu_ticks(server["pid"])
-    r = wrk(server["port"], body_file, connections, seconds)
+    r = client() if client else wrk(server["port"], body_file, connections, seconds)
     r["cpu_us"] = (cpu_ticks(server["pid"]) - before) * TICK_US / max(r["requests"], 1)
     return r
 
@@ -109,7 +124,7 @@ def start_servers(model_dir, core):
     kiln = subprocess.Popen(
         ["taskset", "-c", core, "java", *image_jvm_flags(), "-jar",
          os.path.join(MODULE, "target/kiln-model-server.jar"), "--model-dir", model_dir,
-         "--model-name", "iris", "--host", "127.0.0.1", "--port", "18080"],
+         "--model-name", "iris", "--host", "127.0.0.1", "--port", "18080", "--grpc-port", "18081"],
         stdout=subprocess.DEVNULL)
     python = subprocess.Popen(
         ["taskset", "-c", core, "/usr/bin/python3", os.path.join(HERE, "baseline.py"),
@@ -172,6 +187,16 @@ def main():
                 k = measure(servers["kiln"], bodies[rows], connections, args.seconds)
                 p = measure(servers["python"], bodies[rows], connections, args.seconds)
                 row(label, connections, k, p)
+                sys.stdout.flush()
+            print("\nKiln over gRPC (ModelInfer, raw contents; GrpcBench callers on one channel) beside the"
+                  " baseline's REST figures above:\n")
+            print("| request | callers | Kiln gRPC req/s | Kiln gRPC latency | Kiln gRPC CPU |")
+            print("|---|---:|---:|---|---:|")
+            for label, rows, connections in (("1 row", 1, 1), ("1 row", 1, 32), ("30 rows", 30, 32)):
+                g = measure(servers["kiln"], None, connections, args.seconds,
+                            lambda: grpc_client(connections, args.seconds, rows, 3))
+                print(f"| {label} | {connections} | {g['rps']:.0f} | {g['p50'] / 1000:.2f} / {g['p90'] / 1000:.2f}"
+                      f" / {g['p99'] / 1000:.2f} | {g['cpu_us']:.0f} |")
                 sys.stdout.flush()
         print(f"\n# load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     finally:
