@@ -50,7 +50,7 @@ final class Dispatch {
     }
   }
 
-  /** One inference took {@code nanos}: an exponential moving average over about 16. */
+  /** One inference took {@code nanos} of CPU: an exponential moving average over about 16. */
   void observe(long nanos) {
     long avg = averageNanos;
     averageNanos = avg + ((nanos - avg) >> 4);
