@@ -131,9 +131,9 @@ class ProtocolTest {
     return Double.parseDouble(m.group(1));
   }
 
-  @Test
-  void inferenceOnWorkerThreadsGivesTheSameAnswer() throws Exception {
-    try (ModelServer workers =
+  /** Another server for the two-input model, with one more setting, once it is ready. */
+  private static ModelServer started(String setting, String value) {
+    ModelServer s =
         ModelServer.start(
             new String[] {
               "--model-dir",
@@ -145,8 +145,14 @@ class ProtocolTest {
               "--host",
               "127.0.0.1"
             },
-            Map.of("KILN_MODEL_NAME", "two", "KILN_INFERENCE_THREAD", "worker"))) {
-      await().atMost(Duration.ofSeconds(30)).until(workers::isReady);
+            Map.of("KILN_MODEL_NAME", "two", setting, value));
+    await().atMost(Duration.ofSeconds(30)).until(s::isReady);
+    return s;
+  }
+
+  @Test
+  void inferenceOnWorkerThreadsGivesTheSameAnswer() throws Exception {
+    try (ModelServer workers = started("KILN_INFERENCE_THREAD", "worker")) {
       Http client = new Http("http://127.0.0.1:" + workers.address().getPort());
       Http.Response r = client.post("/v2/models/two/infer", SUM + "}");
       assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -169,20 +175,7 @@ class ProtocolTest {
 
   @Test
   void aBodyOverTheLimitIs413() throws Exception {
-    try (ModelServer small =
-        ModelServer.start(
-            new String[] {
-              "--model-dir",
-              modelDir.toString(),
-              "--port",
-              "0",
-              "--grpc-port",
-              "0",
-              "--host",
-              "127.0.0.1"
-            },
-            Map.of("KILN_MODEL_NAME", "two", "KILN_MAX_REQUEST_BYTES", "64"))) {
-      await().atMost(Duration.ofSeconds(30)).until(small::isReady);
+    try (ModelServer small = started("KILN_MAX_REQUEST_BYTES", "64")) {
       Http client = new Http("http://127.0.0.1:" + small.address().getPort());
       Http.Response r = client.post("/v2/models/two/infer", SUM + "}");
       assertThat(r.status()).as(r.body()).isEqualTo(413);
