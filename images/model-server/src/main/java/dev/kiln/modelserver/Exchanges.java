@@ -6,34 +6,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 
 /**
- * JSON answers and the route wrapper every endpoint runs in: an {@link ApiException} becomes its
- * status with {@code {"error": message}}, anything else a 500.
+ * JSON answers and the wrapper every endpoint runs in: an {@link ApiException} becomes its status
+ * with {@code {"error": message}}, anything else a 500.
  */
 final class Exchanges {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** An endpoint; it may throw, and the route wrapper answers for it. */
+  /** An endpoint; it may throw, and the wrapper answers for it. */
   interface Endpoint {
     void handle(HttpServerExchange ex) throws Exception;
   }
 
   private Exchanges() {}
 
-  static HttpHandler route(String template, Endpoint endpoint) {
+  static HttpHandler route(RequestMetrics.Route route, Endpoint endpoint) {
     return ex -> {
-      RequestMetrics.route(ex, template);
-      try {
-        endpoint.handle(ex);
-      } catch (ApiException e) {
-        error(ex, e.status, e.getMessage());
-      } catch (Exception e) {
-        ServerLog.error(template + " failed: " + e);
-        error(ex, 500, "inference failed: " + e.getMessage());
-      }
+      route.mark(ex);
+      guarded(ex, endpoint);
     };
+  }
+
+  /** Runs the endpoint; its failure becomes the answer. */
+  static void guarded(HttpServerExchange ex, Endpoint endpoint) {
+    try {
+      endpoint.handle(ex);
+    } catch (ApiException e) {
+      error(ex, e.status, e.getMessage());
+    } catch (Exception e) {
+      ServerLog.error(ex.getRequestPath() + " failed: " + e);
+      error(ex, 500, "inference failed: " + e.getMessage());
+    }
   }
 
   static void error(HttpServerExchange ex, int status, String message) {
@@ -41,12 +46,16 @@ final class Exchanges {
   }
 
   static void json(HttpServerExchange ex, int status, JsonNode body) {
-    ex.setStatusCode(status);
-    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     try {
-      ex.getResponseSender().send(JSON.writeValueAsString(body), StandardCharsets.UTF_8);
+      send(ex, status, "application/json", JSON.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  static void send(HttpServerExchange ex, int status, String contentType, byte[] body) {
+    ex.setStatusCode(status);
+    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+    ex.getResponseSender().send(ByteBuffer.wrap(body));
   }
 }

@@ -23,16 +23,21 @@ final class InputTensors {
 
   static OnnxTensor decode(OrtEnvironment env, TensorSpec spec, JsonNode input)
       throws ApiException, OrtException {
-    String datatype = datatype(spec, input);
-    long[] shape = shape(spec.name(), input);
-    checkShape(spec, shape);
+    long[] shape = header(spec, input);
     List<JsonNode> values = values(spec.name(), input, shape);
-    return create(env, spec, datatype, values, shape);
+    return create(env, spec, spec.datatype(), values, shape);
   }
 
-  private static String datatype(TensorSpec spec, JsonNode input) throws ApiException {
+  /** The input's shape, once its datatype and shape are checked against the model's. */
+  static long[] header(TensorSpec spec, JsonNode input) throws ApiException {
+    checkDatatype(spec, input.path("datatype").asText(null));
+    long[] shape = shape(spec.name(), input);
+    checkShape(spec, shape);
+    return shape;
+  }
+
+  static void checkDatatype(TensorSpec spec, String datatype) throws ApiException {
     String name = spec.name();
-    String datatype = input.path("datatype").asText(null);
     if (datatype == null) {
       throw ApiException.badRequest("input '" + name + "' needs a 'datatype'");
     }
@@ -49,7 +54,6 @@ final class InputTensors {
               + " but the model expects "
               + spec.datatype());
     }
-    return datatype;
   }
 
   /** The request's shape: sizes whose product (the value count) fits a long. */
@@ -73,7 +77,7 @@ final class InputTensors {
   }
 
   /** The model's shape fits the request's ({@code -1} there matches any size). */
-  private static void checkShape(TensorSpec spec, long[] shape) throws ApiException {
+  static void checkShape(TensorSpec spec, long[] shape) throws ApiException {
     String name = spec.name();
     long[] expected = spec.shape();
     if (expected.length != shape.length) {

@@ -14,16 +14,17 @@ final class LoadingModel {
   private final CompletableFuture<InferenceModel> model = new CompletableFuture<>();
 
   /** Loads on a daemon thread, so a slow or failed load never blocks start or shutdown. */
-  void loadInBackground(Path file, ServerConfig config) {
-    Thread loader = new Thread(() -> load(file, config), "kiln-model-load");
+  void loadInBackground(Path file, ServerConfig config, ModelMetrics metrics) {
+    Thread loader = new Thread(() -> load(file, config, metrics), "kiln-model-load");
     loader.setDaemon(true);
     loader.start();
   }
 
-  private void load(Path file, ServerConfig config) {
+  private void load(Path file, ServerConfig config, ModelMetrics metrics) {
     try {
       long t0 = System.nanoTime();
       InferenceModel loaded = InferenceModel.load(file, config.intraOpThreads());
+      metrics.loaded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       model.complete(loaded);
       ServerLog.info(
           "model '"

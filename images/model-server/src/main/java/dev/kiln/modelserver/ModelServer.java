@@ -1,13 +1,15 @@
 package dev.kiln.modelserver;
 
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,21 +21,34 @@ public final class ModelServer implements AutoCloseable {
   private final ServerConfig config;
   private final LoadingModel model = new LoadingModel();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final ModelMetrics modelMetrics;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
+  private final Server grpc;
 
   private ModelServer(ServerConfig config) {
     this.config = config;
     RequestMetrics metrics = new RequestMetrics();
-    V2Api api = new V2Api(config, model, this::isReady, metrics);
-    this.graceful = Handlers.gracefulShutdown(metrics.timed(new BlockingHandler(api.routes())));
+    this.modelMetrics = new ModelMetrics(metrics.registry(), config.modelName());
+    V2Api api = new V2Api(config, model, this::isReady, metrics, modelMetrics);
+    this.graceful = Handlers.gracefulShutdown(metrics.timed(api.routes()));
     this.undertow =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
+            // One I/O thread per core: small models run inline on them (see Dispatch).
+            .setIoThreads(config.ioThreads())
             .setWorkerThreads(config.workerThreads())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxRequestBytes())
             .setHandler(graceful)
             .build();
+    NettyServerBuilder grpcBuilder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
+            .addService(new GrpcInference(config, model, this::isReady, modelMetrics));
+    if (config.inferenceThread() != Dispatch.Mode.WORKER) {
+      // Like REST: small models answer on the transport thread, without a hand-off.
+      grpcBuilder.directExecutor();
+    }
+    this.grpc = grpcBuilder.build();
   }
 
   /** Starts listening, then loads the model in the background; ready when it is loaded. */
@@ -42,8 +57,21 @@ public final class ModelServer implements AutoCloseable {
     Path file = config.modelFile();
     ModelServer server = new ModelServer(config);
     server.undertow.start();
-    ServerLog.info("listening on " + server.address() + ", loading " + file);
-    server.model.loadInBackground(file, config);
+    try {
+      server.grpc.start();
+    } catch (IOException e) {
+      server.undertow.stop();
+      throw new IllegalArgumentException(
+          "cannot listen for gRPC on port " + config.grpcPort() + ": " + e.getMessage(), e);
+    }
+    ServerLog.info(
+        "listening on "
+            + server.address()
+            + " (gRPC "
+            + server.grpcAddress()
+            + "), loading "
+            + file);
+    server.model.loadInBackground(file, config, server.modelMetrics);
     return server;
   }
 
@@ -70,6 +98,10 @@ public final class ModelServer implements AutoCloseable {
     return (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
   }
 
+  public InetSocketAddress grpcAddress() {
+    return (InetSocketAddress) grpc.getListenSockets().get(0);
+  }
+
   public boolean isReady() {
     return model.isLoaded() && !stopping.get();
   }
@@ -82,13 +114,18 @@ public final class ModelServer implements AutoCloseable {
     }
     ServerLog.info("shutting down: draining in-flight requests");
     graceful.shutdown();
+    grpc.shutdown();
     try {
-      if (!graceful.awaitShutdown(config.drainTimeout().toMillis())) {
+      long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+      boolean drained = graceful.awaitShutdown(config.drainTimeout().toMillis());
+      drained &= grpc.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (!drained) {
         ServerLog.info("drain timeout reached; stopping with requests in flight");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    grpc.shutdownNow();
     undertow.stop();
     model.close();
     ServerLog.info("stopped");

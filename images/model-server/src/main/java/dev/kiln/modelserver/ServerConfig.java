@@ -16,12 +16,15 @@ record ServerConfig(
     String modelName,
     String host,
     int port,
+    int grpcPort,
     int intraOpThreads,
+    int ioThreads,
     int workerThreads,
+    Dispatch.Mode inferenceThread,
     long maxRequestBytes,
     Duration drainTimeout) {
   private static final Set<String> OPTIONS =
-      Set.of("--model-dir", "--model-name", "--port", "--host");
+      Set.of("--model-dir", "--model-name", "--port", "--grpc-port", "--host");
 
   static ServerConfig from(String[] args, Map<String, String> env) {
     Map<String, String> options = options(args);
@@ -38,10 +41,15 @@ record ServerConfig(
         options.getOrDefault("--model-name", env.getOrDefault("KILN_MODEL_NAME", "model")),
         options.getOrDefault("--host", env.getOrDefault("KILN_HOST", "0.0.0.0")),
         intValue("port", port),
+        intValue(
+            "KILN_GRPC_PORT",
+            options.getOrDefault("--grpc-port", env.getOrDefault("KILN_GRPC_PORT", "8081"))),
         intValue("KILN_ORT_THREADS", env.getOrDefault("KILN_ORT_THREADS", "1")),
+        intValue("KILN_IO_THREADS", env.getOrDefault("KILN_IO_THREADS", String.valueOf(cores))),
         intValue(
             "KILN_WORKER_THREADS",
             env.getOrDefault("KILN_WORKER_THREADS", String.valueOf(Math.max(4, cores * 4)))),
+        Dispatch.mode(env.getOrDefault("KILN_INFERENCE_THREAD", "auto")),
         Long.parseLong(env.getOrDefault("KILN_MAX_REQUEST_BYTES", String.valueOf(16 << 20))),
         Duration.ofSeconds(
             intValue("KILN_DRAIN_SECONDS", env.getOrDefault("KILN_DRAIN_SECONDS", "20"))));

@@ -3,57 +3,73 @@ package dev.kiln.modelserver;
 import static dev.kiln.modelserver.Exchanges.JSON;
 import static dev.kiln.modelserver.Exchanges.error;
 import static dev.kiln.modelserver.Exchanges.json;
-import static dev.kiln.modelserver.Exchanges.route;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import java.io.IOException;
+import io.undertow.server.RoutingHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The Open Inference Protocol (KServe v2) REST endpoints for the one model this server serves, and
- * {@code /metrics}. Each route is labelled by its template in the request metrics.
+ * The Open Inference Protocol (KServe v2) REST endpoints for the one model this server serves (also
+ * under {@code /versions/1}), and {@code /metrics}. Each route is labelled by its template in the
+ * request metrics. Every endpoint runs on the I/O thread; {@link RestInference} decides where an
+ * inference runs.
  */
 final class V2Api {
   private final ServerConfig config;
   private final LoadingModel model;
   private final BooleanSupplier ready;
   private final RequestMetrics metrics;
+  private final RestInference inference;
 
-  V2Api(ServerConfig config, LoadingModel model, BooleanSupplier ready, RequestMetrics metrics) {
+  V2Api(
+      ServerConfig config,
+      LoadingModel model,
+      BooleanSupplier ready,
+      RequestMetrics metrics,
+      ModelMetrics modelMetrics) {
     this.config = config;
     this.model = model;
     this.ready = ready;
     this.metrics = metrics;
+    this.inference = new RestInference(config, modelMetrics);
   }
 
   HttpHandler routes() {
-    return Handlers.routing()
-        .get("/v2/health/live", route("/v2/health/live", this::live))
-        .get("/v2/health/ready", route("/v2/health/ready", this::ready))
-        .get("/v2", route("/v2", this::serverMetadata))
-        .get("/v2/models/{name}", route("/v2/models/{name}", this::modelMetadata))
-        .get("/v2/models/{name}/ready", route("/v2/models/{name}/ready", this::modelReady))
-        .post("/v2/models/{name}/infer", route("/v2/models/{name}/infer", this::infer))
-        .get("/metrics", route("/metrics", this::metrics))
+    RoutingHandler routes =
+        Handlers.routing()
+            .get("/v2/health/live", route("/v2/health/live", this::live))
+            .get("/v2/health/ready", route("/v2/health/ready", this::ready))
+            .get("/v2", route("/v2", this::serverMetadata))
+            .get("/metrics", route("/metrics", this::metrics));
+    for (String base : List.of("/v2/models/{name}", "/v2/models/{name}/versions/{version}")) {
+      routes
+          .get(base, route(base, this::modelMetadata))
+          .get(base + "/ready", route(base + "/ready", this::modelReady))
+          .post(base + "/infer", route(base + "/infer", this::infer));
+    }
+    RequestMetrics.Route other = metrics.route("other");
+    return routes
         .setFallbackHandler(
-            route("other", ex -> error(ex, 404, "no such endpoint: " + ex.getRequestPath())))
+            Exchanges.route(
+                other, ex -> error(ex, 404, "no such endpoint: " + ex.getRequestPath())))
         .setInvalidMethodHandler(
-            route(
-                "other",
+            Exchanges.route(
+                other,
                 ex ->
                     error(
                         ex,
                         405,
                         ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
+  }
+
+  private HttpHandler route(String template, Exchanges.Endpoint endpoint) {
+    return Exchanges.route(metrics.route(template), endpoint);
   }
 
   private void live(HttpServerExchange ex) {
@@ -69,7 +85,7 @@ final class V2Api {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", "kiln-model-server");
     node.put("version", KilnVersion.get());
-    node.putArray("extensions");
+    node.putArray("extensions").add("binary_tensor_data");
     json(ex, 200, node);
   }
 
@@ -86,34 +102,23 @@ final class V2Api {
     InferenceModel m = loadedModel(ex);
     ObjectNode node = JSON.createObjectNode();
     node.put("name", config.modelName());
-    node.putArray("versions").add("1");
+    node.putArray("versions").add(ModelName.VERSION);
     node.put("platform", "onnx");
     node.set("inputs", specs(m.inputs()));
     node.set("outputs", specs(m.outputs()));
     json(ex, 200, node);
   }
 
-  private void infer(HttpServerExchange ex) throws Exception {
-    InferenceModel m = loadedModel(ex);
-    byte[] body;
-    try {
-      body = ex.getInputStream().readAllBytes();
-    } catch (IOException e) {
-      throw new ApiException(
-          413, "request body larger than " + config.maxRequestBytes() + " bytes");
-    }
-    JsonNode request;
-    try {
-      request = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-    }
-    json(ex, 200, m.infer(config.modelName(), request));
+  private void infer(HttpServerExchange ex) throws ApiException {
+    inference.infer(ex, loadedModel(ex));
   }
 
   private void metrics(HttpServerExchange ex) {
-    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    ex.getResponseSender().send(metrics.scrape(), StandardCharsets.UTF_8);
+    Exchanges.send(
+        ex,
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        metrics.scrape().getBytes(StandardCharsets.UTF_8));
   }
 
   private InferenceModel loadedModel(HttpServerExchange ex) throws ApiException {
@@ -122,11 +127,11 @@ final class V2Api {
   }
 
   private void checkName(HttpServerExchange ex) throws ApiException {
-    String name = ex.getQueryParameters().get("name").getFirst();
-    if (!config.modelName().equals(name)) {
-      throw new ApiException(
-          404, "model '" + name + "' not found; this server serves '" + config.modelName() + "'");
-    }
+    var version = ex.getQueryParameters().get("version");
+    ModelName.check(
+        config.modelName(),
+        ex.getQueryParameters().get("name").getFirst(),
+        version == null ? null : version.getFirst());
   }
 
   private static ArrayNode specs(List<TensorSpec> specs) {

@@ -122,6 +122,8 @@ class EndToEndIT {
                   "iris",
                   "KILN_PORT",
                   String.valueOf(port),
+                  "KILN_GRPC_PORT",
+                  "0",
                   "KILN_HOST",
                   "127.0.0.1"),
               work.resolve("server.log"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,6 +26,11 @@ final class Http {
     }
   }
 
+  /** An answer as bytes, with its headers. */
+  // Never compared.
+  @SuppressWarnings("ArrayRecordComponent")
+  record Raw(int status, HttpHeaders headers, byte[] body) {}
+
   private final String base;
 
   Http(String base) {
@@ -40,6 +46,19 @@ final class Http {
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** A POST of raw bytes with the given headers (name, value, name, value, ...). */
+  Raw post(String path, byte[] body, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    HttpResponse<byte[]> r = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Raw(r.statusCode(), r.headers(), r.body());
   }
 
   Response delete(String path) throws IOException, InterruptedException {

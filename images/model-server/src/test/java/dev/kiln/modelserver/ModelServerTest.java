@@ -36,7 +36,9 @@ class ModelServerTest {
 
   static ModelServer startServer(Path dir, String name) {
     return ModelServer.start(
-        new String[] {"--model-dir", dir.toString(), "--port", "0", "--host", "127.0.0.1"},
+        new String[] {
+          "--model-dir", dir.toString(), "--port", "0", "--grpc-port", "0", "--host", "127.0.0.1"
+        },
         Map.of("KILN_MODEL_NAME", name, "KILN_DRAIN_SECONDS", "10"));
   }
 
