@@ -36,7 +36,7 @@ class LoaderContainerIT {
   private static ContainerEngine.Result loader(
       Path workspace, Map<String, String> env, String... args) {
     List<String> run = new ArrayList<>(List.of("run", "--rm", "--network", "host"));
-    run.addAll(TrainedModel.restricted("65532:65532"));
+    run.addAll(TrainerPod.restricted("65532:65532"));
     run.addAll(List.of("-v", workspace + ":/kiln"));
     env.forEach((k, v) -> run.addAll(List.of("-e", k + "=" + v)));
     run.add(Images.image("loader"));

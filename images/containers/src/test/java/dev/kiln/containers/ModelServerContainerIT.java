@@ -32,7 +32,7 @@ class ModelServerContainerIT {
     String image = Images.image("model-server");
     int port = Images.freePort();
     List<String> args = new ArrayList<>(List.of("--network", "host", "--group-add", "65532"));
-    args.addAll(TrainedModel.restricted("1000:1000"));
+    args.addAll(TrainerPod.restricted("1000:1000"));
     args.addAll(
         List.of(
             "--health-interval",

@@ -55,7 +55,7 @@ class OperatorContainerIT {
       int http = Images.freePort();
       int report = Images.freePort();
       List<String> args = new ArrayList<>(List.of("--network", "host"));
-      args.addAll(TrainedModel.restricted("65532:65532"));
+      args.addAll(TrainerPod.restricted("65532:65532"));
       if (engine.name().equals("podman")) {
         args.addAll(List.of("--health-interval", "disable")); // run on demand; no systemd here
       }

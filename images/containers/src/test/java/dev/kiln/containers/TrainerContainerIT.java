@@ -23,7 +23,7 @@ class TrainerContainerIT {
         .extracting(r -> r.get("epoch").asInt())
         .containsExactlyElementsOf(
             java.util.stream.IntStream.rangeClosed(1, TrainedModel.EPOCHS).boxed().toList());
-    assertThat(run.authorizations()).containsOnly("Bearer " + TrainedModel.TOKEN);
+    assertThat(run.authorizations()).containsOnly("Bearer " + TrainerPod.TOKEN);
 
     JsonNode message = run.termination();
     assertThat(message.at("/metrics/accuracy").asDouble()).isGreaterThan(0.85);
