@@ -39,6 +39,12 @@ final class Images {
   private static final Optional<ContainerEngine> ENGINE = ContainerEngine.detect(ROOT);
   private static final Set<String> BUILT = new HashSet<>();
 
+  static {
+    if (ENGINE.isEmpty()) { // surefire prints only counts of skipped tests; say why once
+      System.out.println("[images] the images tier is skipped: " + ContainerEngine.MISSING);
+    }
+  }
+
   private Images() {}
 
   /** The engine, or the test is skipped naming what to install. */
