@@ -20,8 +20,13 @@ images=("$@")
 (( ${#images[@]} )) || images=(operator trainer model-server loader python-trainer)
 
 build() { # tag dockerfile context
+  local old new
+  old=$("$engine" image inspect --format '{{.Id}}' "$1" 2>/dev/null || true)
   "$engine" build --format docker --build-arg JARS=host ${KILN_BUILD_FLAGS:-} -q \
     -t "$1" -f "$2" "$3" >/dev/null
+  # The image the tag named before is left untagged: remove it, so rebuilds do not pile up.
+  new=$("$engine" image inspect --format '{{.Id}}' "$1")
+  if [[ -n $old && $old != "$new" ]]; then "$engine" rmi "$old" >/dev/null 2>&1 || true; fi
 }
 
 for image in "${images[@]}"; do
