@@ -1,9 +1,7 @@
 package dev.kiln.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,92 +9,35 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class LoaderTest {
-  private static final String ACCESS_KEY = "kiln-access";
-  private static final String SECRET_KEY = "kiln-secret-value-do-not-print";
+  private static final String SECRET_KEY = LocalStores.SECRET_KEY;
+  private static final byte[] MODEL = LocalStores.MODEL;
 
-  static S3Proxy s3proxy;
+  static LocalStores stores;
   static S3Client admin;
-  static String endpoint;
-  static HttpServer http;
-  static final byte[] MODEL = randomBytes(300_000, 1);
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void startServers() throws Exception {
-    s3proxy =
-        S3Proxy.builder()
-            .blobStore(new TransientNio2BlobStore())
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .build();
-    s3proxy.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(s3proxy.getState()));
-    endpoint = "http://127.0.0.1:" + s3proxy.getPort();
-    admin =
-        S3Client.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .endpointOverride(URI.create(endpoint))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-            .build();
-    admin.createBucket(b -> b.bucket("models"));
-    admin.putObject(
-        b -> b.bucket("models").key("iris/v1/model.onnx"), RequestBody.fromBytes(MODEL));
-    admin.putObject(
-        b -> b.bucket("models").key("iris/v1/metadata.json"), RequestBody.fromString("{\"a\":1}"));
-    admin.putObject(
-        b -> b.bucket("models").key("iris/v1/extra/notes.txt"), RequestBody.fromString("notes"));
-
-    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    http.createContext(
-        "/data/iris.csv",
-        ex -> {
-          ex.sendResponseHeaders(200, MODEL.length);
-          try (OutputStream out = ex.getResponseBody()) {
-            out.write(MODEL);
-          }
-        });
-    http.createContext(
-        "/data/secret.bin",
-        ex -> {
-          ex.sendResponseHeaders(403, -1);
-          ex.close();
-        });
-    http.start();
+    stores = new LocalStores();
+    admin = stores.admin();
   }
 
   /**
@@ -141,18 +82,11 @@ class LoaderTest {
 
   @AfterAll
   static void stopServers() throws Exception {
-    http.stop(0);
-    admin.close();
-    s3proxy.stop();
+    stores.close();
   }
 
   private Map<String, String> s3Env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("KILN_S3_ENDPOINT", endpoint);
-    env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
-    env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
-    env.put("AWS_REGION", "us-east-1");
-    return env;
+    return stores.s3Env();
   }
 
   private record Run(int code, String stderr) {}
@@ -175,9 +109,7 @@ class LoaderTest {
   }
 
   private static byte[] randomBytes(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
+    return LocalStores.randomBytes(n, seed);
   }
 
   private List<String> leftovers(Path dir) throws IOException {
@@ -275,7 +207,7 @@ class LoaderTest {
   @Test
   void downloadsOverHttpCheckingContentLength() throws Exception {
     Path dest = tmp.resolve("data");
-    String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/data/iris.csv";
+    String url = stores.httpBase() + "/data/iris.csv";
     assertThat(run(Map.of(), "download", url, dest.toString()).code()).isZero();
     assertThat(Files.readAllBytes(dest.resolve("iris.csv"))).isEqualTo(MODEL);
   }
@@ -303,7 +235,7 @@ class LoaderTest {
 
   @Test
   void httpErrorsMapToClearExitCodes() {
-    String base = "http://127.0.0.1:" + http.getAddress().getPort();
+    String base = stores.httpBase();
     Run missing = run(Map.of(), "download", base + "/data/none.csv", tmp.resolve("a").toString());
     assertThat(missing.code()).isEqualTo(LoaderException.NOT_FOUND);
     assertThat(missing.stderr()).contains("HTTP 404");

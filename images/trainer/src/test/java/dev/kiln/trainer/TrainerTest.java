@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -82,6 +83,24 @@ class TrainerTest {
           .containsExactlyInAnyOrder("setosa", "versicolor", "virginica");
       assertThat(meta.at("/hyperparameters/learning_rate").asDouble()).isEqualTo(0.05);
       assertThat(meta.at("/metrics/accuracy").asDouble()).isEqualTo(accuracy);
+    }
+  }
+
+  /**
+   * A pod's fsGroup gives the server and the uploader, which run as other users, read access
+   * through the group: the model files must be group-readable, not the 0600 of a temp file.
+   */
+  @Test
+  void modelFilesAreReadableByTheGroupAndOthers() throws Exception {
+    assertThat(Main.run(new String[0], env(), null)).isZero();
+
+    for (String file : List.of("model/model.onnx", "model/metadata.json")) {
+      assertThat(Files.getPosixFilePermissions(tmp.resolve(file)))
+          .as(file)
+          .contains(
+              PosixFilePermission.OWNER_READ,
+              PosixFilePermission.GROUP_READ,
+              PosixFilePermission.OTHERS_READ);
     }
   }
 
