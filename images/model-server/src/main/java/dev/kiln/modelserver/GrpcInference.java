@@ -22,7 +22,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * The Open Inference Protocol's {@code GRPCInferenceService} for the one model this server serves.
@@ -35,17 +34,10 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
     T answer() throws Exception;
   }
 
-  private final ServerConfig config;
-  private final LoadingModel model;
-  private final BooleanSupplier ready;
-  private final ModelMetrics counters;
+  private final Served served;
 
-  GrpcInference(
-      ServerConfig config, LoadingModel model, BooleanSupplier ready, ModelMetrics counters) {
-    this.config = config;
-    this.model = model;
-    this.ready = ready;
-    this.counters = counters;
+  GrpcInference(Served served) {
+    this.served = served;
   }
 
   @Override
@@ -55,17 +47,18 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
 
   @Override
   public void serverReady(ServerReadyRequest r, StreamObserver<ServerReadyResponse> out) {
-    reply(out, () -> ServerReadyResponse.newBuilder().setReady(ready.getAsBoolean()).build());
+    reply(
+        out,
+        () -> ServerReadyResponse.newBuilder().setReady(served.ready().getAsBoolean()).build());
   }
 
   @Override
   public void modelReady(ModelReadyRequest r, StreamObserver<ModelReadyResponse> out) {
-    reply(
+    replyForModel(
+        r.getName(),
+        r.getVersion(),
         out,
-        () -> {
-          ModelName.check(config.modelName(), r.getName(), r.getVersion());
-          return ModelReadyResponse.newBuilder().setReady(ready.getAsBoolean()).build();
-        });
+        () -> ModelReadyResponse.newBuilder().setReady(served.ready().getAsBoolean()).build());
   }
 
   @Override
@@ -82,13 +75,14 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
 
   @Override
   public void modelMetadata(ModelMetadataRequest r, StreamObserver<ModelMetadataResponse> out) {
-    reply(
+    replyForModel(
+        r.getName(),
+        r.getVersion(),
         out,
         () -> {
-          ModelName.check(config.modelName(), r.getName(), r.getVersion());
-          InferenceModel m = model.require(config.modelName());
+          InferenceModel m = served.model().require(served.config().modelName());
           return ModelMetadataResponse.newBuilder()
-              .setName(config.modelName())
+              .setName(served.config().modelName())
               .addVersions(ModelName.VERSION)
               .setPlatform("onnx")
               .addAllInputs(metadata(m.inputs()))
@@ -119,13 +113,13 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
   }
 
   private ModelInferResponse infer(ModelInferRequest r) throws ApiException, OrtException {
-    ModelName.check(config.modelName(), r.getModelName(), r.getModelVersion());
-    InferenceModel m = model.require(config.modelName());
+    ModelName.check(served.config().modelName(), r.getModelName(), r.getModelVersion());
+    InferenceModel m = served.model().require(served.config().modelName());
     try (InferRequest request = GrpcTensors.read(m, r);
         OrtSession.Result result = m.run(request)) {
       ModelInferResponse.Builder response =
           ModelInferResponse.newBuilder()
-              .setModelName(config.modelName())
+              .setModelName(served.config().modelName())
               .setModelVersion(ModelName.VERSION)
               .setId(r.getId());
       for (Map.Entry<String, OnnxValue> e : result) {
@@ -143,12 +137,22 @@ final class GrpcInference extends GRPCInferenceServiceGrpc.GRPCInferenceServiceI
         response.addRawOutputContents(ByteString.copyFrom(RawTensors.encode(tensor)));
       }
       long[] first = request.inputs.values().iterator().next().getInfo().getShape();
-      counters.succeeded(first.length == 0 ? 1 : first[0]);
+      served.counters().succeeded(first.length == 0 ? 1 : first[0]);
       return response.build();
     } catch (ApiException | OrtException | RuntimeException e) {
-      counters.failed();
+      served.counters().failed();
       throw e;
     }
+  }
+
+  /** A call about the served model: 404 NOT_FOUND for another name or version. */
+  private <T> void replyForModel(String name, String version, StreamObserver<T> out, Call<T> call) {
+    reply(
+        out,
+        () -> {
+          ModelName.check(served.config().modelName(), name, version);
+          return call.answer();
+        });
   }
 
   private static <T> void reply(StreamObserver<T> out, Call<T> call) {

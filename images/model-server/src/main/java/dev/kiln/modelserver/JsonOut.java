@@ -102,23 +102,20 @@ final class JsonOut {
 
   /** The shortest text that reads back as the same float; NaN and infinities as strings. */
   JsonOut number(float v) {
-    if (Float.isNaN(v) || Float.isInfinite(v)) {
-      return string(Float.toString(v));
-    }
-    if (v == (long) v && Math.abs(v) < 1e7f) {
-      return number((long) v).raw(".0");
-    }
-    return raw(Float.toString(v));
+    return decimal(v, true);
   }
 
   JsonOut number(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return string(Double.toString(v));
-    }
-    if (v == (long) v && Math.abs(v) < 1e15) {
+    return decimal(v, false);
+  }
+
+  /** Whole values below the type's exact-integer range as {@code n.0}, without a String. */
+  private JsonOut decimal(double v, boolean single) {
+    if (Double.isFinite(v) && v == (long) v && Math.abs(v) < (single ? 1e7 : 1e15)) {
       return number((long) v).raw(".0");
     }
-    return raw(Double.toString(v));
+    String text = single ? Float.toString((float) v) : Double.toString(v);
+    return Double.isFinite(v) ? raw(text) : string(text);
   }
 
   private void ensure(int more) {

@@ -30,7 +30,8 @@ public final class ModelServer implements AutoCloseable {
     this.config = config;
     RequestMetrics metrics = new RequestMetrics();
     this.modelMetrics = new ModelMetrics(metrics.registry(), config.modelName());
-    V2Api api = new V2Api(config, model, this::isReady, metrics, modelMetrics);
+    Served served = new Served(config, model, this::isReady, modelMetrics);
+    V2Api api = new V2Api(served, metrics);
     this.graceful = Handlers.gracefulShutdown(metrics.timed(api.routes()));
     this.undertow =
         Undertow.builder()
@@ -43,7 +44,7 @@ public final class ModelServer implements AutoCloseable {
     NettyServerBuilder grpcBuilder =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()))
-            .addService(new GrpcInference(config, model, this::isReady, modelMetrics));
+            .addService(new GrpcInference(served));
     if (config.inferenceThread() != Dispatch.Mode.WORKER) {
       // Like REST: small models answer on the transport thread, without a hand-off.
       grpcBuilder.directExecutor();

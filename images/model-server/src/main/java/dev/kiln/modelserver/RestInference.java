@@ -23,22 +23,21 @@ final class RestInference {
 
   static final HttpString HEADER_LENGTH = new HttpString("Inference-Header-Content-Length");
 
-  private final ServerConfig config;
-  private final ModelMetrics counters;
+  private final Served served;
   private final Dispatch dispatch;
 
-  RestInference(ServerConfig config, ModelMetrics counters) {
-    this.config = config;
-    this.counters = counters;
-    this.dispatch = new Dispatch(config.inferenceThread());
+  RestInference(Served served) {
+    this.served = served;
+    this.dispatch = new Dispatch(served.config().inferenceThread());
   }
 
   void infer(HttpServerExchange ex, InferenceModel model) throws ApiException {
-    if (ex.getRequestContentLength() > config.maxRequestBytes()) {
+    if (ex.getRequestContentLength() > served.config().maxRequestBytes()) {
       throw tooBig();
     }
     Receiver receiver = ex.getRequestReceiver();
-    receiver.setMaxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBytes()));
+    receiver.setMaxBufferSize(
+        (int) Math.min(Integer.MAX_VALUE - 8, served.config().maxRequestBytes()));
     receiver.receiveFullBytes(
         (e, body) ->
             dispatch.run(e, body.length, () -> Exchanges.guarded(e, x -> answer(x, model, body))),
@@ -52,7 +51,8 @@ final class RestInference {
   }
 
   private ApiException tooBig() {
-    return new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes");
+    return new ApiException(
+        413, "request body larger than " + served.config().maxRequestBytes() + " bytes");
   }
 
   private void answer(HttpServerExchange ex, InferenceModel model, byte[] body) throws Exception {
@@ -66,9 +66,9 @@ final class RestInference {
       }
       ResponseWriter.Body answer;
       try (OrtSession.Result result = model.run(request)) {
-        answer = ResponseWriter.write(config.modelName(), request, result);
+        answer = ResponseWriter.write(served.config().modelName(), request, result);
       }
-      counters.succeeded(rows(request));
+      served.counters().succeeded(rows(request));
       if (answer.binary()) {
         ex.getResponseHeaders().put(HEADER_LENGTH, answer.jsonLength());
       }
@@ -78,7 +78,7 @@ final class RestInference {
           answer.binary() ? "application/octet-stream" : "application/json",
           answer.body());
     } catch (ApiException | OrtException | RuntimeException e) {
-      counters.failed();
+      served.counters().failed();
       throw e;
     } finally {
       if (request != null) {

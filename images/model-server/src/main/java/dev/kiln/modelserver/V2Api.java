@@ -12,7 +12,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The Open Inference Protocol (KServe v2) REST endpoints for the one model this server serves (also
@@ -21,23 +20,14 @@ import java.util.function.BooleanSupplier;
  * inference runs.
  */
 final class V2Api {
-  private final ServerConfig config;
-  private final LoadingModel model;
-  private final BooleanSupplier ready;
+  private final Served served;
   private final RequestMetrics metrics;
   private final RestInference inference;
 
-  V2Api(
-      ServerConfig config,
-      LoadingModel model,
-      BooleanSupplier ready,
-      RequestMetrics metrics,
-      ModelMetrics modelMetrics) {
-    this.config = config;
-    this.model = model;
-    this.ready = ready;
+  V2Api(Served served, RequestMetrics metrics) {
+    this.served = served;
     this.metrics = metrics;
-    this.inference = new RestInference(config, modelMetrics);
+    this.inference = new RestInference(served);
   }
 
   HttpHandler routes() {
@@ -77,7 +67,7 @@ final class V2Api {
   }
 
   private void ready(HttpServerExchange ex) {
-    boolean isReady = ready.getAsBoolean();
+    boolean isReady = served.ready().getAsBoolean();
     json(ex, isReady ? 200 : 503, JSON.createObjectNode().put("ready", isReady));
   }
 
@@ -91,17 +81,17 @@ final class V2Api {
 
   private void modelReady(HttpServerExchange ex) throws ApiException {
     checkName(ex);
-    boolean isReady = ready.getAsBoolean();
+    boolean isReady = served.ready().getAsBoolean();
     json(
         ex,
         isReady ? 200 : 503,
-        JSON.createObjectNode().put("name", config.modelName()).put("ready", isReady));
+        JSON.createObjectNode().put("name", served.config().modelName()).put("ready", isReady));
   }
 
   private void modelMetadata(HttpServerExchange ex) throws ApiException {
     InferenceModel m = loadedModel(ex);
     ObjectNode node = JSON.createObjectNode();
-    node.put("name", config.modelName());
+    node.put("name", served.config().modelName());
     node.putArray("versions").add(ModelName.VERSION);
     node.put("platform", "onnx");
     node.set("inputs", specs(m.inputs()));
@@ -123,13 +113,13 @@ final class V2Api {
 
   private InferenceModel loadedModel(HttpServerExchange ex) throws ApiException {
     checkName(ex);
-    return model.require(config.modelName());
+    return served.model().require(served.config().modelName());
   }
 
   private void checkName(HttpServerExchange ex) throws ApiException {
     var version = ex.getQueryParameters().get("version");
     ModelName.check(
-        config.modelName(),
+        served.config().modelName(),
         ex.getQueryParameters().get("name").getFirst(),
         version == null ? null : version.getFirst());
   }
