@@ -24,7 +24,7 @@ final class LoadingModel {
     try {
       long t0 = System.nanoTime();
       InferenceModel loaded = InferenceModel.load(file, config.intraOpThreads());
-      metrics.loaded(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      metrics.loaded(System.nanoTime() - t0);
       model.complete(loaded);
       ServerLog.info(
           "model '"

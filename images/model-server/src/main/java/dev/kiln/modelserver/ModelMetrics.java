@@ -14,7 +14,7 @@ final class ModelMetrics {
   private final Counter success;
   private final Counter failure;
   private final Counter rows;
-  private final AtomicLong loadMillis = new AtomicLong(-1);
+  private final AtomicLong loadNanos = new AtomicLong(-1);
 
   ModelMetrics(MeterRegistry registry, String model) {
     this.success = requests(registry, model, "success");
@@ -24,7 +24,10 @@ final class ModelMetrics {
             .description("Rows (first dimension of the first input) of successful inferences")
             .tags("model", model, "version", "1")
             .register(registry);
-    Gauge.builder("kiln.model.server.model.load.seconds", loadMillis, m -> m.get() / 1000.0)
+    Gauge.builder(
+            "kiln.model.server.model.load.seconds",
+            loadNanos,
+            n -> n.get() < 0 ? -1 : n.get() / 1e9)
         .description("How long the model took to load; -1 until it has loaded")
         .tags("model", model, "version", "1")
         .register(registry);
@@ -46,7 +49,8 @@ final class ModelMetrics {
     failure.increment();
   }
 
-  void loaded(long millis) {
-    loadMillis.set(millis);
+  /** Nanoseconds: a small model loads in well under a millisecond, which is not zero. */
+  void loaded(long nanos) {
+    loadNanos.set(nanos);
   }
 }
