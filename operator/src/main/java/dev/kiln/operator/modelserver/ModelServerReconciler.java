@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns a ModelServer into a Deployment, Service and optional HorizontalPodAutoscaler,
@@ -160,7 +161,10 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
       Service service,
       Context<ModelServer> context) {
     Instant now = clock.instant();
-    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+    List<Pod> pods =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(p -> ServerPods.ofDeployment(p, deployment))
+            .collect(Collectors.toCollection(ArrayList::new));
     Outcome outcome =
         calculator.calculate(
             new Observed(

@@ -3,6 +3,7 @@ package dev.kiln.operator.modelserver;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.operator.support.Pods;
+import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -124,7 +125,7 @@ public final class ServerPodFailures {
       message.append(" (restarted ").append(cs.getRestartCount()).append(" times)");
     }
     if (!oom && last != null && last.getMessage() != null && !last.getMessage().isBlank()) {
-      message.append(": ").append(lastLine(last.getMessage()));
+      message.append(": ").append(lastLine(Scrubber.scrub(last.getMessage())));
     }
     return Failure.builder()
         .reason(oom ? ModelServerConditions.OOM_KILLED : ModelServerConditions.CRASH_LOOP_BACK_OFF)

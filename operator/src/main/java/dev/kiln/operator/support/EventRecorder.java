@@ -58,7 +58,7 @@ public class EventRecorder {
             .endInvolvedObject()
             .withType(type)
             .withReason(reason)
-            .withMessage(message == null ? "" : message)
+            .withMessage(message == null ? "" : Scrubber.scrub(message))
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
             .withCount(1)
@@ -70,7 +70,8 @@ public class EventRecorder {
             .build();
     try {
       client.v1().events().inNamespace(on.getMetadata().getNamespace()).resource(event).create();
-      log.info("{} {}: {}", type, reason, message);
+      // Never the message: it may quote a container's output. The status has it.
+      log.info("{} {}: see the status of {}", type, reason, on.getMetadata().getName());
     } catch (RuntimeException e) {
       log.warn("could not record event {} {}: {}", type, reason, e.getMessage());
     }

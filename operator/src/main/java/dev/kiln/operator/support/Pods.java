@@ -80,12 +80,12 @@ public final class Pods {
         .toList();
   }
 
-  /** A message trimmed and cut to MAX_MESSAGE characters. */
+  /** A message scrubbed of credentials ({@link Scrubber}), trimmed, cut to MAX_MESSAGE. */
   public static String bound(String message) {
     if (message == null) {
       return null;
     }
-    String trimmed = message.strip();
+    String trimmed = Scrubber.scrub(message).strip();
     return trimmed.length() <= MAX_MESSAGE ? trimmed : trimmed.substring(0, MAX_MESSAGE) + "…";
   }
 }

@@ -97,12 +97,12 @@ public record TerminationMessage(
     try {
       JsonNode root = JSON.readTree(message);
       if (root != null && root.hasNonNull("error")) {
-        return Optional.of(root.get("error").asText());
+        return Optional.of(Pods.bound(root.get("error").asText()));
       }
     } catch (Exception e) {
       // Not JSON: the container's last log lines (FallbackToLogsOnError).
     }
-    return Optional.of(message.strip());
+    return Optional.of(Pods.bound(message));
   }
 
   static String decimal(JsonNode value) {

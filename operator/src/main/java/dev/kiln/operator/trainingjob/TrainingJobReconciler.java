@@ -10,6 +10,7 @@ import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.OwnerLabel;
+import dev.kiln.operator.support.Owners;
 import dev.kiln.operator.support.PrunedCache;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns a TrainingJob into its workspace, report-token Secret, run ConfigMap, Job (and, for several
@@ -124,7 +126,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
     try (var ignored = ResourceMdc.put(tj)) {
       TrainingJobStatus previous = tj.getStatus();
-      Job job = child(context, TrainingJobNames.name(tj, Child.JOB));
+      Job job = child(tj, context, TrainingJobNames.name(tj, Child.JOB));
       List<String> problems = TrainingJobSpecValidator.problems(tj);
       boolean creating = job == null && problems.isEmpty() && !isFinished(previous);
       if (creating) {
@@ -154,8 +156,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       TrainingJob tj, Context<TrainingJob> context, List<String> problems, Job job, Instant now) {
     LiveProgress live =
         progress.progress(ResourceID.fromResource(tj), tj.getMetadata().getUid()).orElse(null);
-    List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-    Job upload = child(context, TrainingJobNames.name(tj, Child.UPLOAD));
+    Job upload = child(tj, context, TrainingJobNames.name(tj, Child.UPLOAD));
+    // Only the pods of this run's Jobs, by owner UID: a look-alike pod has the labels too.
+    List<Pod> pods =
+        context.getSecondaryResources(Pod.class).stream()
+            .filter(p -> Owners.controlledBy(p, job) || Owners.controlledBy(p, upload))
+            .collect(Collectors.toCollection(ArrayList::new));
     return new Observed(tj, problems, job, pods, now, live, upload);
   }
 
@@ -178,9 +184,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     return control;
   }
 
-  private static Job child(Context<TrainingJob> context, String name) {
+  /** The TrainingJob's own Job of that name (by owner UID), not a look-alike. */
+  private static Job child(TrainingJob tj, Context<TrainingJob> context, String name) {
     return context.getSecondaryResources(Job.class).stream()
-        .filter(j -> name.equals(j.getMetadata().getName()))
+        .filter(j -> name.equals(j.getMetadata().getName()) && Owners.controlledBy(j, tj))
         .findFirst()
         .orElse(null);
   }

@@ -198,8 +198,16 @@ public final class KilnTestCluster implements AutoCloseable {
         jobName, j -> JobStatuses.finished(j.getStatus(), type, reason, failed, succeeded, now()));
   }
 
-  /** The kubelet: a pod of the Job with the given trainer container status. */
+  /** The kubelet: a pod of the Job (its controller owner) with the given trainer status. */
   public Pod pod(String trainingJob, String podName, ContainerStatus trainer) {
+    return pod(trainingJob, podName, trainer, true);
+  }
+
+  /**
+   * A pod with the labels and spec of the run's pods; {@code owned}: created by the Job (its
+   * controller owner), else by someone else (a look-alike without an owner).
+   */
+  public Pod pod(String trainingJob, String podName, ContainerStatus trainer, boolean owned) {
     Job job =
         jobs().stream()
             .filter(j -> j.getMetadata().getName().equals(trainingJob + "-1"))
@@ -215,6 +223,7 @@ public final class KilnTestCluster implements AutoCloseable {
                     .withName(podName)
                     .withNamespace(NS)
                     .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .withOwnerReferences(owned ? List.of(controller(job)) : List.of())
                     .withCreationTimestamp(now())
                     .endMetadata()
                     .withSpec(job.getSpec().getTemplate().getSpec())
@@ -229,6 +238,18 @@ public final class KilnTestCluster implements AutoCloseable {
               p.setStatus(ContainerStates.pod(trainer));
               return p;
             });
+  }
+
+  /** The controller owner reference its controller puts on what it creates. */
+  public static io.fabric8.kubernetes.api.model.OwnerReference controller(
+      io.fabric8.kubernetes.api.model.HasMetadata owner) {
+    return new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .build();
   }
 
   public static ContainerStatus running() {

@@ -140,6 +140,15 @@ final class ModelServerHelper {
 
   /** The kubelet: a pod of the Deployment's current template with the server's status. */
   void serverPod(String server, String podName, ContainerStatus status, boolean ready) {
+    serverPod(server, podName, status, ready, true);
+  }
+
+  /**
+   * A pod with the server pods' labels and spec; {@code owned}: the Deployment's (on the mock the
+   * Deployment owns its pods directly), else a look-alike without an owner.
+   */
+  void serverPod(
+      String server, String podName, ContainerStatus status, boolean ready, boolean owned) {
     Deployment d = deployment(server);
     var template = d.getSpec().getTemplate();
     var pods = cluster.client().pods().inNamespace(NS);
@@ -151,6 +160,7 @@ final class ModelServerHelper {
                   .withNamespace(NS)
                   .withLabels(template.getMetadata().getLabels())
                   .withAnnotations(template.getMetadata().getAnnotations())
+                  .withOwnerReferences(owned ? List.of(KilnTestCluster.controller(d)) : List.of())
                   .withCreationTimestamp(KilnTestCluster.now())
                   .endMetadata()
                   .withSpec(template.getSpec())

@@ -109,6 +109,15 @@ public final class SimulatedJobController implements StoredWrites.Listener, Auto
     ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
     ObjectNode metadata = pod.putObject("metadata").put("name", podName(jobName));
     metadata.put("namespace", namespace).set("labels", template.path("metadata").path("labels"));
+    // The Job controller owns its pods: Kiln counts a pod only when its Job is its controller.
+    metadata
+        .putArray("ownerReferences")
+        .addObject()
+        .put("apiVersion", "batch/v1")
+        .put("kind", "Job")
+        .put("name", jobName)
+        .put("uid", job.path("metadata").path("uid").asText())
+        .put("controller", true);
     pod.set("spec", template.path("spec"));
     pod.set("status", read(json(trainer(ContainerStates.running(JobStatuses.now())))));
     return pod.toString();
