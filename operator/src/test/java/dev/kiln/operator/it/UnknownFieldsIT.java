@@ -87,6 +87,29 @@ class UnknownFieldsIT {
     assertThat(get("/readyz")).isEqualTo(200);
   }
 
+  @Test
+  void healthzFailsWhenStartUpFailed() throws Exception {
+    // A value of the wrong type cannot be read at all: the informer cannot sync and JOSDK's
+    // start-up fails. The process must then not claim to be alive.
+    GenericKubernetesResource unreadable =
+        Serialization.unmarshal(
+            Serialization.asJson(TrainingJobs.basic("unreadable")),
+            GenericKubernetesResource.class);
+    unreadable.setAdditionalProperty(
+        "spec", Map.of("image", "ghcr.io/kiln-dev/kiln-trainer:0.1.0", "workers", "many"));
+    cluster
+        .client()
+        .genericKubernetesResources(TRAINING_JOBS)
+        .inNamespace(NS)
+        .resource(unreadable)
+        .create();
+
+    operator = cluster.startOperator(Map.of());
+
+    assertThat(get("/healthz")).isEqualTo(503);
+    assertThat(get("/readyz")).isEqualTo(503);
+  }
+
   private void oddTrainingJob(String name) {
     GenericKubernetesResource tj =
         Serialization.unmarshal(
