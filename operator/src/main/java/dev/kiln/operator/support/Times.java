@@ -26,12 +26,17 @@ public final class Times {
   }
 
   /**
-   * {@code instant + duration}, saturating at {@link Instant#MAX} instead of throwing: a deadline
-   * of Long.MAX_VALUE seconds must read as "never", not fail every reconcile.
+   * {@code instant + duration}, saturating at {@link Instant#MAX} (or MIN) instead of throwing: a
+   * deadline of Long.MAX_VALUE seconds must read as "never", not fail every reconcile.
    */
   public static Instant plusSaturating(Instant instant, Duration duration) {
-    Duration room = Duration.between(instant, Instant.MAX);
-    return duration.compareTo(room) >= 0 ? Instant.MAX : instant.plus(duration);
+    if (duration.compareTo(Duration.between(instant, Instant.MAX)) >= 0) {
+      return Instant.MAX;
+    }
+    if (duration.compareTo(Duration.between(instant, Instant.MIN)) <= 0) {
+      return Instant.MIN;
+    }
+    return instant.plus(duration);
   }
 
   /** {@code instant + seconds}, saturating like {@link #plusSaturating(Instant, Duration)}. */
@@ -42,9 +47,14 @@ public final class Times {
   /** Longer waits are capped: the periodic re-check comes sooner, and millis must not overflow. */
   private static final Duration LONGEST_WAIT = Duration.ofDays(366);
 
-  /** The wait until just after {@code due} (so it has passed), at most a year. */
+  /**
+   * The wait until just after {@code due} (so it has passed): at least a second, at most a year.
+   */
   public static Duration waitUntil(Instant now, Instant due) {
     Duration wait = Duration.between(now, due);
-    return wait.compareTo(LONGEST_WAIT) >= 0 ? LONGEST_WAIT : wait.plusSeconds(1);
+    if (wait.compareTo(LONGEST_WAIT) >= 0) {
+      return LONGEST_WAIT;
+    }
+    return wait.isNegative() ? Duration.ofSeconds(1) : wait.plusSeconds(1);
   }
 }
