@@ -7,6 +7,7 @@ import dev.kiln.operator.report.ReportKeySecret;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.HttpEndpoints;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.Liveness;
 import dev.kiln.operator.trainingjob.ReportTokens;
 import dev.kiln.operator.trainingjob.TrainingJobReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,17 +110,16 @@ public final class KilnOperator implements AutoCloseable {
         new TrainingJobReconciler(client, config, tokens, events, metrics, progress, clock);
     register(operator, trainingJobs, config);
     register(operator, new ModelServerReconciler(config, events, metrics, clock), config);
+    BooleanSupplier ready =
+        () ->
+            operator.getRuntimeInfo().isStarted()
+                && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    Liveness live = new Liveness(ready);
     HttpEndpoints probes =
         listen(
             "KILN_HTTP_PORT",
             config.httpPort(),
-            () ->
-                HttpEndpoints.probes(
-                    config.httpPort(),
-                    () ->
-                        operator.getRuntimeInfo().isStarted()
-                            && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
-                    registry));
+            () -> HttpEndpoints.probes(config.httpPort(), live, ready, registry));
     ReportEndpoint endpoint =
         new ReportEndpoint(
             tokens, trainingJobs::find, trainingJobs::isServing, progress, registry, clock);
@@ -134,7 +135,15 @@ public final class KilnOperator implements AutoCloseable {
       probes.close();
       throw e;
     }
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // JOSDK leaves its threads up after a failed start: without this the process would stay
+      // up reconciling nothing with /healthz 200, and the kubelet would never restart it.
+      live.startFailed();
+      log.error("start-up failed, /healthz now fails: {}", e.toString());
+      return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
+    }
     log.info(
         "Kiln {} started: namespaces={}, leader election={}, http port {}",
         OperatorConfig.VERSION,

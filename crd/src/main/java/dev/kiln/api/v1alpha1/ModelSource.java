@@ -47,6 +47,19 @@ public class ModelSource implements ApiType {
         "Labels of the candidate TrainingJobs. The newest Succeeded one whose ModelQualified is"
             + " not False is served, and a newer one rolls out automatically.")
     @Required
+    @ValidationRule(
+        value =
+            "!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In',"
+                + " 'NotIn', 'Exists', 'DoesNotExist'])",
+        message = "matchExpressions[].operator must be In, NotIn, Exists or DoesNotExist")
+    @ValidationRule(
+        value =
+            "!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['Exists',"
+                + " 'DoesNotExist'] ? (!has(e.values) || size(e.values) == 0) : (has(e.values) &&"
+                + " size(e.values) > 0))",
+        message =
+            "matchExpressions[].values must be set for In and NotIn and empty for Exists and"
+                + " DoesNotExist")
     private LabelSelector selector;
   }
 

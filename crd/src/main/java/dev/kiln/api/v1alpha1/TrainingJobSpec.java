@@ -64,23 +64,27 @@ public class TrainingJobSpec extends WorkloadSpec {
 
   @JsonPropertyDescription("Maximum wall-clock seconds for the whole run, retries included.")
   @Min(1)
+  @Max(Validation.MAX_SECONDS)
   private Long activeDeadlineSeconds;
 
   @JsonPropertyDescription(
       "Seconds the pods may take to start (image pull, scheduling, configuration) before the run"
           + " fails with StartupDeadlineExceeded (default 600).")
   @Min(1)
+  @Max(Validation.MAX_SECONDS)
   private Long startupDeadlineSeconds;
 
   @JsonPropertyDescription(
       "Seconds without a progress report before the run is marked Stalled (not failed).")
   @Min(1)
+  @Max(Validation.MAX_SECONDS)
   private Long progressDeadlineSeconds;
 
   @JsonPropertyDescription(
       "Seconds after the run finished when its Job and pods are deleted. The TrainingJob and its"
           + " status stay; the workspace follows workspace.retainPolicy.")
   @Min(0)
+  @Max(Validation.MAX_SECONDS)
   private Long ttlSecondsAfterFinished;
 
   @JsonPropertyDescription(

@@ -2,6 +2,9 @@ package dev.kiln.api.v1alpha1;
 
 /** Patterns and bounds shared by the API types, so each rule is written once. */
 public final class Validation {
+  /** Deadlines and TTLs in seconds: up to a year, as Kubernetes bounds its own. */
+  public static final long MAX_SECONDS = 31_536_000L;
+
   private Validation() {}
 
   /** One DNS-1123 label without anchors: the building block of the name patterns below. */

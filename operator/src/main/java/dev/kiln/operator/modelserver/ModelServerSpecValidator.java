@@ -7,11 +7,14 @@ import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.operator.support.WorkloadPods;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the CRD schema cannot check (or an API server without CEL would let through): each problem
@@ -78,9 +81,40 @@ public final class ModelServerSpecValidator {
     }
     if (model.getLatest() != null && model.getLatest().getSelector() == null) {
       problems.add("spec.model.latest.selector is required");
+    } else if (model.getLatest() != null) {
+      selector(model.getLatest().getSelector(), problems);
     }
     if (model.getTrainingJobRef() != null && model.getTrainingJobRef().getName() == null) {
       problems.add("spec.model.trainingJobRef.name is required");
+    }
+  }
+
+  /** The CRD's selector rules, again, for objects admitted under an older CRD. */
+  private static void selector(LabelSelector selector, List<String> problems) {
+    List<LabelSelectorRequirement> expressions =
+        Objects.requireNonNullElse(selector.getMatchExpressions(), List.of());
+    for (int i = 0; i < expressions.size(); i++) {
+      LabelSelectorRequirement e = expressions.get(i);
+      String path = "spec.model.latest.selector.matchExpressions[" + i + "]";
+      boolean hasValues = e.getValues() != null && !e.getValues().isEmpty();
+      switch (Objects.requireNonNullElse(e.getOperator(), "")) {
+        case "In", "NotIn" -> {
+          if (!hasValues) {
+            problems.add(path + ".values: Required value: must be specified for In and NotIn");
+          }
+        }
+        case "Exists", "DoesNotExist" -> {
+          if (hasValues) {
+            problems.add(path + ".values: Forbidden: must be empty for Exists and DoesNotExist");
+          }
+        }
+        default ->
+            problems.add(
+                path
+                    + ".operator: Unsupported value: \""
+                    + e.getOperator()
+                    + "\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\"");
+      }
     }
   }
 

@@ -40,7 +40,7 @@ public final class ServerPodFailures {
       }
       Optional<Instant> runningSince = runningUnready(pod);
       if (runningSince.isPresent()) {
-        Instant due = runningSince.get().plus(readinessDeadline);
+        Instant due = Times.plusSaturating(runningSince.get(), readinessDeadline);
         if (!now.isBefore(due)) {
           return new Finding(
               Optional.of(readinessTimeout(pod, runningSince.get(), readinessDeadline)),

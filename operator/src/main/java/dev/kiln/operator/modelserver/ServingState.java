@@ -3,6 +3,7 @@ package dev.kiln.operator.modelserver;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.operator.support.Failures;
+import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -41,8 +42,7 @@ record ServingState(
                                 ModelServerConditions.PROGRESS_DEADLINE_EXCEEDED,
                                 rollout.message()))
                         : Optional.empty());
-    Optional<Duration> recheck =
-        finding.recheckAt().map(at -> Duration.between(now, at).plusSeconds(1));
+    Optional<Duration> recheck = finding.recheckAt().map(at -> Times.waitUntil(now, at));
     return new ServingState(desired, ready, rollout, podFailure, recheck);
   }
 

@@ -46,11 +46,17 @@ public final class HttpEndpoints implements AutoCloseable {
     server.start();
   }
 
-  /** /healthz (the process answers), /readyz (informers synced), /metrics (Prometheus). */
+  /** /healthz (able to reconcile), /readyz (informers synced), /metrics (Prometheus). */
   public static HttpEndpoints probes(
-      int port, BooleanSupplier ready, PrometheusMeterRegistry registry) throws IOException {
+      int port, BooleanSupplier live, BooleanSupplier ready, PrometheusMeterRegistry registry)
+      throws IOException {
     Map<String, HttpHandler> handlers = new LinkedHashMap<>();
-    handlers.put("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
+    handlers.put(
+        "/healthz",
+        ex -> {
+          boolean ok = live.getAsBoolean();
+          reply(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "cannot reconcile\n");
+        });
     handlers.put(
         "/readyz",
         ex -> {

@@ -1,5 +1,6 @@
 package dev.kiln.operator.support;
 
+import dev.kiln.api.v1alpha1.UnknownFields;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -14,9 +15,14 @@ import java.util.Objects;
 public final class StatusWriter {
   private StatusWriter() {}
 
-  /** Writes {@code status} unless it equals {@code previous}; true when it wrote. */
+  /**
+   * Writes {@code status} unless it equals {@code previous}; true when it wrote. Fields of {@code
+   * previous} this version does not know (a newer operator's, another tool's) are carried over, so
+   * the replace does not erase them and their presence alone never causes a write.
+   */
   public static <S, P extends CustomResource<?, S>> boolean writeIfChanged(
       P primary, S previous, S status, Context<P> context) {
+    keepUnknownFields(previous, status);
     if (Objects.equals(previous, status)) {
       return false;
     }
@@ -24,9 +30,16 @@ public final class StatusWriter {
         primary,
         context,
         fresh -> {
+          keepUnknownFields(fresh.getStatus(), status);
           fresh.setStatus(status);
           return fresh;
         });
     return true;
+  }
+
+  private static void keepUnknownFields(Object from, Object to) {
+    if (from instanceof UnknownFields kept && to instanceof UnknownFields next) {
+      kept.unknownFields().forEach(next.unknownFields()::putIfAbsent);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.operator.trainingjob;
 
+import dev.kiln.operator.support.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ final class Recheck {
 
   /** Just after {@code due}, so the deadline has passed when the reconcile runs. */
   static Duration until(Instant now, Instant due) {
-    return Duration.between(now, due).plusSeconds(1);
+    return Times.waitUntil(now, due);
   }
 
   /** The soonest of the given waits (nulls are none). */

@@ -33,7 +33,7 @@ record StallCheck(ConditionRow row, Duration recheck) {
     if (since == null) {
       since = now;
     }
-    Instant due = since.plusSeconds(deadline);
+    Instant due = Times.plusSecondsSaturating(since, deadline);
     if (now.isBefore(due)) {
       return new StallCheck(
           ConditionRow.of(STALLED, false, PROGRESSING, "Progress was reported within the deadline"),

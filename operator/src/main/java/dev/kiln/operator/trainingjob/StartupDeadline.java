@@ -30,7 +30,7 @@ final class StartupDeadline {
             Objects.requireNonNullElse(
                 Times.parse(job.getMetadata().getCreationTimestamp()), f.now()));
     Optional<Failure> problem = PodFailures.startupProblem(f.pods());
-    Instant due = since.plus(deadline);
+    Instant due = Times.plusSaturating(since, deadline);
     if (f.now().isBefore(due)) {
       return waiting(problem, deadline, f.previousCompletion())
           .withRecheck(Recheck.until(f.now(), due));

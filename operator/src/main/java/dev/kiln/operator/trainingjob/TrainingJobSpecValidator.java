@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
+import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.api.v1alpha1.Workspace;
 import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -44,6 +45,10 @@ public final class TrainingJobSpecValidator {
                         + reserved
                         + " is reserved for the pod contract (names starting with KILN_)"));
     checkResources("spec.resources", spec.getResources(), problems);
+    checkSeconds("spec.activeDeadlineSeconds", spec.getActiveDeadlineSeconds(), 1, problems);
+    checkSeconds("spec.startupDeadlineSeconds", spec.getStartupDeadlineSeconds(), 1, problems);
+    checkSeconds("spec.progressDeadlineSeconds", spec.getProgressDeadlineSeconds(), 1, problems);
+    checkSeconds("spec.ttlSecondsAfterFinished", spec.getTtlSecondsAfterFinished(), 0, problems);
     Workspace ws = spec.getWorkspace();
     if (ws != null && (ws.getSize() == null) == (ws.getExistingClaim() == null)) {
       problems.add("spec.workspace: set exactly one of size or existingClaim");
@@ -77,6 +82,16 @@ public final class TrainingJobSpecValidator {
                         + "; rename one");
               }
             });
+  }
+
+  /** The CRD's bounds, again: an object admitted under an older CRD may still carry any long. */
+  private static void checkSeconds(String path, Long value, long min, List<String> problems) {
+    if (value != null && (value < min || value > Validation.MAX_SECONDS)) {
+      problems.add(
+          String.format(
+              "%s: Invalid value: %d: must be between %d and %d (a year)",
+              path, value, min, Validation.MAX_SECONDS));
+    }
   }
 
   private static void checkResources(

@@ -21,7 +21,7 @@ record TtlCleanup(boolean deleteNow, Duration recheck) {
     if (ttl == null || completed == null || !jobExists) {
       return NONE;
     }
-    Instant due = completed.plusSeconds(ttl);
+    Instant due = Times.plusSecondsSaturating(completed, ttl);
     return now.isBefore(due)
         ? new TtlCleanup(false, Recheck.until(now, due))
         : new TtlCleanup(true, null);

@@ -41,6 +41,23 @@ class TrainingJobSpecValidatorTest {
   }
 
   @Test
+  void deadlinesAndTtlAboveAYearAreRefusedNamingTheField() {
+    TrainingJob tj = trainingJob("forever");
+    tj.getSpec().setStartupDeadlineSeconds(Long.MAX_VALUE);
+    tj.getSpec().setProgressDeadlineSeconds(31_536_001L);
+    tj.getSpec().setTtlSecondsAfterFinished(-1L);
+    tj.getSpec().setActiveDeadlineSeconds(31_536_000L);
+    assertThat(problems(tj))
+        .containsExactlyInAnyOrder(
+            "spec.startupDeadlineSeconds: Invalid value: 9223372036854775807: must be between 1"
+                + " and 31536000 (a year)",
+            "spec.progressDeadlineSeconds: Invalid value: 31536001: must be between 1 and"
+                + " 31536000 (a year)",
+            "spec.ttlSecondsAfterFinished: Invalid value: -1: must be between 0 and 31536000 (a"
+                + " year)");
+  }
+
+  @Test
   void aMinimalSpecHasNoProblems() {
     assertThat(problems(trainingJob("mnist"))).isEmpty();
   }

@@ -398,6 +398,25 @@ class TrainingJobStatusCalculatorTest {
         .isEqualTo(JobAction.DELETE);
   }
 
+  @Test
+  void deadlinesAndTtlAtTheirLargestValueNeverOverflow() {
+    TrainingJob tj = trainingJob();
+    tj.getSpec().setStartupDeadlineSeconds(Long.MAX_VALUE);
+    tj.getSpec().setProgressDeadlineSeconds(Long.MAX_VALUE);
+    tj.getSpec().setTtlSecondsAfterFinished(Long.MAX_VALUE);
+    Outcome starting =
+        calculate(tj, job(), List.of(pod("p1", waiting("ImagePullBackOff"))), T0.plusSeconds(10));
+    assertThat(starting.status().getPhase()).isEqualTo(TrainingJobPhase.Pending);
+    Outcome running = calculate(tj, job(), List.of(pod("p1", running())), T0.plusSeconds(20));
+    assertThat(running.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
+    assertThat(condition(running.status(), "Stalled").getStatus()).isEqualTo("False");
+    tj.setStatus(running.status());
+    Outcome done = calculate(tj, completeJob(), List.of(), T0.plusSeconds(90));
+    assertThat(done.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
+    assertThat(done.jobAction()).isEqualTo(JobAction.NONE);
+    assertThat(done.recheckAfter().orElseThrow().toMillis()).isPositive();
+  }
+
   // ---- condition bookkeeping ------------------------------------------------------------------
 
   @Test

@@ -1,0 +1,38 @@
+package dev.kiln.operator.support;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What /healthz answers: false once the operator can no longer reconcile, so the kubelet restarts
+ * it. That is when start-up failed (an informer could not sync, and JOSDK leaves the process up
+ * doing nothing) or when the informers, once all running, no longer are. An API server outage is
+ * not a reason: fabric8's informers keep running and reconnect. A standby replica, whose informers
+ * never started, stays live.
+ */
+public final class Liveness implements BooleanSupplier {
+  private final BooleanSupplier informersRunning;
+  private final AtomicBoolean startFailed = new AtomicBoolean();
+  private final AtomicBoolean wasRunning = new AtomicBoolean();
+
+  public Liveness(BooleanSupplier informersRunning) {
+    this.informersRunning = informersRunning;
+  }
+
+  /** Start-up failed: from now on the process is not live. */
+  public void startFailed() {
+    startFailed.set(true);
+  }
+
+  @Override
+  public boolean getAsBoolean() {
+    if (startFailed.get()) {
+      return false;
+    }
+    boolean running = informersRunning.getAsBoolean();
+    if (running) {
+      wasRunning.set(true);
+    }
+    return running || !wasRunning.get();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.kiln.operator.modelserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.ModelServerSpec;
+import dev.kiln.api.v1alpha1.ModelSource;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import org.junit.jupiter.api.Test;
+
+class ModelServerSpecValidatorTest {
+
+  private static ModelServer latest(String operator, String... values) {
+    ModelServer ms = new ModelServer();
+    ms.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("team-a").build());
+    ModelSource source = new ModelSource();
+    source.setLatest(
+        new ModelSource.Latest(
+            new LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey("team")
+                .withOperator(operator)
+                .withValues(values)
+                .endMatchExpression()
+                .build()));
+    ModelServerSpec spec = new ModelServerSpec();
+    spec.setModel(source);
+    ms.setSpec(spec);
+    return ms;
+  }
+
+  @Test
+  void aSelectorWithAKnownOperatorIsValid() {
+    assertThat(ModelServerSpecValidator.problems(latest("In", "a"))).isEmpty();
+    assertThat(ModelServerSpecValidator.problems(latest("Exists"))).isEmpty();
+  }
+
+  @Test
+  void aBogusSelectorOperatorIsRefusedNamingTheField() {
+    assertThat(ModelServerSpecValidator.problems(latest("Bogus", "a")))
+        .containsExactly(
+            "spec.model.latest.selector.matchExpressions[0].operator: Unsupported value:"
+                + " \"Bogus\": supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\"");
+  }
+
+  @Test
+  void valuesMustMatchTheOperator() {
+    assertThat(ModelServerSpecValidator.problems(latest("In")))
+        .containsExactly(
+            "spec.model.latest.selector.matchExpressions[0].values: Required value: must be"
+                + " specified for In and NotIn");
+    assertThat(ModelServerSpecValidator.problems(latest("DoesNotExist", "a")))
+        .containsExactly(
+            "spec.model.latest.selector.matchExpressions[0].values: Forbidden: must be empty for"
+                + " Exists and DoesNotExist");
+  }
+}
