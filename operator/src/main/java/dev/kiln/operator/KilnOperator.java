@@ -123,18 +123,27 @@ public final class KilnOperator implements AutoCloseable {
     ReportEndpoint endpoint =
         new ReportEndpoint(
             tokens, trainingJobs::find, trainingJobs::isServing, progress, registry, clock);
-    HttpEndpoints reports;
+    HttpEndpoints reports = reportEndpoint(config, endpoint, probes);
+    startOrFailLiveness(operator, live, config, probes);
+    return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
+  }
+
+  /** The trainers' report endpoint on its own port; the probes close if it cannot listen. */
+  private static HttpEndpoints reportEndpoint(
+      OperatorConfig config, ReportEndpoint endpoint, HttpEndpoints probes) {
     try {
-      reports =
-          listen(
-              "KILN_REPORT_PORT",
-              config.reportPort(),
-              () ->
-                  new HttpEndpoints(config.reportPort(), 4, "kiln-report", Map.of("/", endpoint)));
+      return listen(
+          "KILN_REPORT_PORT",
+          config.reportPort(),
+          () -> new HttpEndpoints(config.reportPort(), 4, "kiln-report", Map.of("/", endpoint)));
     } catch (UncheckedIOException e) {
       probes.close();
       throw e;
     }
+  }
+
+  private static void startOrFailLiveness(
+      Operator operator, Liveness live, OperatorConfig config, HttpEndpoints probes) {
     try {
       operator.start();
     } catch (RuntimeException e) {
@@ -142,7 +151,7 @@ public final class KilnOperator implements AutoCloseable {
       // up reconciling nothing with /healthz 200, and the kubelet would never restart it.
       live.startFailed();
       log.error("start-up failed, /healthz now fails: {}", e.toString());
-      return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
+      return;
     }
     log.info(
         "Kiln {} started: namespaces={}, leader election={}, http port {}",
@@ -150,7 +159,6 @@ public final class KilnOperator implements AutoCloseable {
         config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
         probes.port());
-    return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
   }
 
   private static Operator operator(

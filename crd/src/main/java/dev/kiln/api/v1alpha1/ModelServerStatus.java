@@ -1,19 +1,14 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import lombok.Data;
 
 /** What Kiln observed of a model server. Written by the operator only. */
 @Data
-public class ModelServerStatus implements ApiType, UnknownFields {
+public class ModelServerStatus extends UnknownFields implements ApiType {
   @JsonPropertyDescription("Pending, Loading, Ready, Degraded or Failed.")
   private ModelServerPhase phase;
 
@@ -38,25 +33,4 @@ public class ModelServerStatus implements ApiType, UnknownFields {
 
   @JsonPropertyDescription("Why the server is failing.")
   private Failure failure;
-
-  /** Fields of a newer version or another tool: kept, not in the schema (JsonIgnore). */
-  @JsonIgnore private Map<String, Object> additionalProperties = new LinkedHashMap<>();
-
-  // JsonIgnore keeps the CRD generator from listing the any-getter as a property; Jackson still
-  // writes the map (any-getters are collected before ignorals).
-  @JsonIgnore
-  @JsonAnyGetter
-  Map<String, Object> anyGetter() {
-    return additionalProperties;
-  }
-
-  @Override
-  public Map<String, Object> unknownFields() {
-    return additionalProperties;
-  }
-
-  @JsonAnySetter
-  public void setAdditionalProperty(String name, Object value) {
-    additionalProperties.put(name, value);
-  }
 }

@@ -1,19 +1,15 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonAnySetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lombok.Data;
 
 /** What Kiln observed of a training run. Written by the operator only. */
 @Data
-public class TrainingJobStatus implements ApiType, UnknownFields {
+public class TrainingJobStatus extends UnknownFields implements ApiType {
   @JsonPropertyDescription("Pending, Queued, Running, Succeeded, Failed or Suspended.")
   private TrainingJobPhase phase;
 
@@ -54,25 +50,4 @@ public class TrainingJobStatus implements ApiType, UnknownFields {
 
   @JsonPropertyDescription("Why the run failed.")
   private Failure failure;
-
-  /** Fields of a newer version or another tool: kept, not in the schema (JsonIgnore). */
-  @JsonIgnore private Map<String, Object> additionalProperties = new LinkedHashMap<>();
-
-  // JsonIgnore keeps the CRD generator from listing the any-getter as a property; Jackson still
-  // writes the map (any-getters are collected before ignorals).
-  @JsonIgnore
-  @JsonAnyGetter
-  Map<String, Object> anyGetter() {
-    return additionalProperties;
-  }
-
-  @Override
-  public Map<String, Object> unknownFields() {
-    return additionalProperties;
-  }
-
-  @JsonAnySetter
-  public void setAdditionalProperty(String name, Object value) {
-    additionalProperties.put(name, value);
-  }
 }
