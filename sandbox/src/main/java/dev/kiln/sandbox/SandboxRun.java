@@ -30,9 +30,9 @@ final class SandboxRun {
   }
 
   /** Applies the file, waits for its objects, asks each ModelServer; the exit code. */
-  @SuppressWarnings("try") // the printer prints status changes for as long as it is open
   int run(Sandbox sandbox, Path file, byte[] yaml, Duration timeout, Instant start)
       throws InterruptedException {
+    // The printer prints status changes for as long as it is open.
     try (StatusPrinter printer = new StatusPrinter(sandbox.client(), out, start)) {
       List<HasMetadata> applied = apply(sandbox.client(), file, yaml);
       int code = await(sandbox, applied, timeout);

@@ -3,21 +3,13 @@ package dev.kiln.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
-import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.KilnOperator;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,84 +104,14 @@ class MetricsScrapeIT {
 
   /** Plays the Deployment controller and the kubelet until the ModelServer's roll-out ends. */
   private void rollOut(KilnTestCluster cluster) {
-    ModelServer ms = new ModelServer();
-    ms.setMetadata(new ObjectMetaBuilder().withName("srv").withNamespace(NS).build());
+    ModelServerHelper k = new ModelServerHelper(cluster);
     ModelSource source = new ModelSource();
     source.setUri("pvc://models/iris/model.onnx");
-    ModelServerSpec spec = new ModelServerSpec();
-    spec.setModel(source);
-    ms.setSpec(spec);
-    cluster.client().resource(ms).create();
-    var deployments = cluster.client().apps().deployments().inNamespace(NS).withName("srv");
-    await().atMost(WAIT).until(() -> deployments.get() != null);
-    Deployment d = deployments.get();
-    var template = d.getSpec().getTemplate();
-    cluster
-        .client()
-        .pods()
-        .inNamespace(NS)
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("srv-abc12")
-                .withNamespace(NS)
-                .withLabels(template.getMetadata().getLabels())
-                .withAnnotations(template.getMetadata().getAnnotations())
-                .withCreationTimestamp(KilnTestCluster.now())
-                .endMetadata()
-                .withSpec(template.getSpec())
-                .build())
-        .create();
-    cluster
-        .client()
-        .pods()
-        .inNamespace(NS)
-        .withName("srv-abc12")
-        .editStatus(
-            p -> {
-              PodStatus s = new PodStatus();
-              s.setPhase("Running");
-              s.setConditions(
-                  List.of(new PodConditionBuilder().withType("Ready").withStatus("True").build()));
-              s.setContainerStatuses(
-                  List.of(
-                      new ContainerStatusBuilder()
-                          .withName("server")
-                          .withReady(true)
-                          .withNewState()
-                          .withNewRunning()
-                          .withStartedAt(KilnTestCluster.now())
-                          .endRunning()
-                          .endState()
-                          .build()));
-              p.setStatus(s);
-              return p;
-            });
-    deployments.editStatus(
-        x -> {
-          int desired = x.getSpec().getReplicas();
-          DeploymentStatus s = new DeploymentStatus();
-          s.setObservedGeneration(x.getMetadata().getGeneration());
-          s.setReplicas(desired);
-          s.setUpdatedReplicas(desired);
-          s.setReadyReplicas(desired);
-          s.setAvailableReplicas(desired);
-          x.setStatus(s);
-          return x;
-        });
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                cluster
-                        .client()
-                        .resources(ModelServer.class)
-                        .inNamespace(NS)
-                        .withName("srv")
-                        .get()
-                        .getStatus()
-                        .getPhase()
-                    == ModelServerPhase.Ready);
+    cluster.client().resource(ModelServerHelper.server("srv", source)).create();
+    await().atMost(WAIT).until(() -> k.deployment("srv") != null);
+    k.serverPod("srv", "srv-abc12", ModelServerHelper.serving(), true);
+    k.deploymentStatus("srv", 1);
+    await().atMost(WAIT).until(() -> k.get("srv").getStatus().getPhase() == ModelServerPhase.Ready);
   }
 
   private static TrainingJob trainingJob(String name) {
