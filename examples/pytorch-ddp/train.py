@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Distributed data-parallel training with PyTorch, following Kiln's pod contract.
 
-Start it with `torchrun train.py` (the image's default) or `python train.py`: either way the
+Start it with `python train.py` (the image's default) or `torchrun train.py`: either way the
 process group comes from the environment (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK,
 LOCAL_RANK), which Kiln sets for `workers > 1` and torchrun sets for its workers. With one
 worker it trains without a process group.
@@ -10,11 +10,13 @@ Every rank trains a small classifier on its DistributedSampler shard of a CSV (t
 set unless $KILN_DATA_DIR holds one); DistributedDataParallel averages the gradients (gloo on
 CPU, nccl with CUDA). Rank 0 alone checkpoints every epoch to $KILN_CHECKPOINT_DIR, reports
 progress to $KILN_REPORT_URL, and at the end writes model.onnx, metadata.json and
-eval-sample.json to $KILN_MODEL_DIR and the final report to the termination log. Every rank
-resumes from the checkpoint, so the workspace must be shared between the workers.
+eval-sample.json to $KILN_MODEL_DIR; every rank then writes rank 0's final report as its
+termination message. Every rank resumes from the checkpoint, so the workspace must be shared
+between the workers.
 """
 import copy
 import csv
+import dataclasses
 import datetime
 import glob
 import hashlib
@@ -36,7 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BUNDLED_DATA = os.path.join(HERE, "iris.csv")
 CHECKPOINT_FILE = "checkpoint.pt"
 MODEL_FILE = "model.onnx"
-# 17 is the newest opset both torch 1.13 and 2.x export, and ONNX Runtime has loaded it since 1.13.
+# The newest opset torch 1.13 exports (2.x exports it too); ONNX Runtime 1.29 in the reference
+# model server loads it.
 ONNX_OPSET = 17
 # A worker that never joins (or dies mid-epoch) fails the others after this long, not 30 minutes.
 COLLECTIVE_TIMEOUT = datetime.timedelta(minutes=10)
@@ -183,13 +186,15 @@ def load_checkpoint(path, model, optimizer, features, classes, rank):
         return 0, None
     # Only plain data and tensors are unpickled where torch can check that (2.x; 1.13's checker
     # refuses floats, so there the file is trusted as the workspace's own).
-    state = torch.load(path, map_location="cpu", weights_only=not torch.__version__.startswith("1."))
+    checked = not torch.__version__.startswith("1.")
+    state = torch.load(path, map_location="cpu", weights_only=checked)
     if state["features"] != features or state["classes"] != classes:
         raise ValueError(f"{path} was written for other data (features {state['features']}, "
                          f"classes {state['classes']}); delete it to start over")
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
-    log(rank, f"resuming after epoch {state['epoch']} (attempt {os.environ.get('KILN_ATTEMPT', '?')})")
+    attempt = os.environ.get("KILN_ATTEMPT", "?")
+    log(rank, f"resuming after epoch {state['epoch']} (attempt {attempt})")
     return state["epoch"], state["loss"]
 
 
@@ -256,18 +261,37 @@ def eval_sample(probabilities, x, y, rows, features, classes):
 
 
 def write_termination_message(message):
-    try:
+    # The kubelet creates /dev/termination-log; without it (and without the sandbox's
+    # KILN_TERMINATION_LOG) this is a plain run outside a pod, and the log line is the result.
+    if "KILN_TERMINATION_LOG" in os.environ or os.path.exists(TERMINATION_LOG):
         with open(TERMINATION_LOG, "w") as f:
             json.dump(message, f)
-    except OSError as e:
-        if "KILN_TERMINATION_LOG" in os.environ:
-            raise
-        print(f"(not in a pod: cannot write {TERMINATION_LOG}: {e})", file=sys.stderr)
 
 
-def train():
-    started = time.monotonic()
-    hp = hyperparameters()  # a bad value fails before waiting for the other workers
+@dataclasses.dataclass
+class Worker:
+    rank: int
+    world_size: int
+    local_rank: int
+    device: torch.device
+    backend: str
+
+
+@dataclasses.dataclass
+class Data:
+    source: str
+    features: list
+    label_column: str
+    classes: list
+    rows: list
+    x: torch.Tensor
+    y: torch.Tensor
+    train_idx: list
+    test_idx: list
+
+
+def join():
+    """This process's place among the workers; joins the process group when there are several."""
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -281,120 +305,147 @@ def train():
                   f"{os.environ.get('MASTER_ADDR')}:{os.environ.get('MASTER_PORT')} ({backend})")
         dist.init_process_group(backend, init_method="env://", timeout=COLLECTIVE_TIMEOUT)
         log(rank, f"all {dist.get_world_size()} workers joined")
+    return Worker(rank, world_size, local_rank, device, backend)
 
-    torch.manual_seed(hp["seed"])
-    data_path = find_csv(os.environ.get("KILN_DATA_DIR"))
-    features, label_column, classes, rows, labels = load_csv(data_path)
+
+def load_data(hp):
+    """The CSV, split the same way on every worker by the seed."""
+    source = find_csv(os.environ.get("KILN_DATA_DIR"))
+    features, label_column, classes, rows, labels = load_csv(source)
     order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(hp["seed"])).tolist()
     n_test = max(1, round(len(rows) * hp["test_fraction"]))
-    test_idx, train_idx = order[:n_test], order[n_test:]
-    x = torch.tensor(rows, dtype=torch.float32)
-    y = torch.tensor(labels, dtype=torch.long)
-    x_train, y_train = x[train_idx], y[train_idx]
-    x_test, y_test = x[test_idx].to(device), y[test_idx].to(device)
+    return Data(source, features, label_column, classes, rows,
+                torch.tensor(rows, dtype=torch.float32), torch.tensor(labels, dtype=torch.long),
+                train_idx=order[n_test:], test_idx=order[:n_test])
 
+
+def train():
+    started = time.monotonic()
+    hp = hyperparameters()  # a bad value fails before waiting for the other workers
+    worker = join()
+    torch.manual_seed(hp["seed"])
+    data = load_data(hp)
+    x_train, y_train = data.x[data.train_idx], data.y[data.train_idx]
     std = x_train.std(dim=0)
     model = Classifier(x_train.mean(dim=0), torch.where(std > 0, std, torch.ones_like(std)),
-                       hp["hidden_units"], len(classes))
+                       hp["hidden_units"], len(data.classes))
     optimizer = torch.optim.Adam(model.parameters(), lr=hp["learning_rate"])
     checkpoint = os.path.join(env_dir("KILN_CHECKPOINT_DIR", "checkpoints"), CHECKPOINT_FILE)
-    start_epoch, loss = load_checkpoint(checkpoint, model, optimizer, features, classes, rank)
-    model.to(device)
-    agree_on_start(start_epoch, world_size, device)
+    start_epoch, loss = load_checkpoint(checkpoint, model, optimizer, data.features, data.classes,
+                                        worker.rank)
+    model.to(worker.device)
+    agree_on_start(start_epoch, worker.world_size, worker.device)
     # DDP broadcasts rank 0's parameters and buffers, then averages gradients in backward().
-    ddp = DistributedDataParallel(model, device_ids=[local_rank] if cuda else None) \
-        if world_size > 1 else model
+    net = DistributedDataParallel(
+        model, device_ids=[worker.local_rank] if worker.device.type == "cuda" else None) \
+        if worker.world_size > 1 else model
 
     train_set = TensorDataset(x_train, y_train)
-    sampler = DistributedSampler(train_set, num_replicas=world_size, rank=rank, shuffle=True,
-                                 seed=hp["seed"])
+    sampler = DistributedSampler(train_set, num_replicas=worker.world_size, rank=worker.rank,
+                                 shuffle=True, seed=hp["seed"])
     loader = DataLoader(train_set, batch_size=hp["batch_size"], sampler=sampler,
                         num_workers=hp["data_loader_workers"],
                         persistent_workers=hp["data_loader_workers"] > 0)
-    log(rank, f"{len(sampler)} of {len(train_idx)} training rows on this worker, "
-              f"{len(test_idx)} held out, {len(loader)} steps per epoch, from {data_path}")
-
-    loss_fn = nn.CrossEntropyLoss()
-    reporter = Reporter(rank) if rank == 0 else None
-    total_epochs, steps = hp["epochs"], len(loader)
-    for epoch in range(start_epoch + 1, total_epochs + 1):
-        sampler.set_epoch(epoch)  # a different shuffle each epoch, the same on every rank
-        sums = torch.zeros(2, dtype=torch.float64, device=device)
-        for xb, yb in loader:
-            xb, yb = xb.to(device), yb.to(device)
-            optimizer.zero_grad()
-            batch_loss = loss_fn(ddp(xb), yb)
-            batch_loss.backward()
-            optimizer.step()
-            sums += torch.tensor([batch_loss.item() * len(yb), len(yb)], device=device,
-                                 dtype=torch.float64)
-        if world_size > 1:
-            dist.all_reduce(sums)  # the epoch's mean loss over every worker's rows
-        loss = (sums[0] / sums[1]).item()
-        if rank == 0:
-            save_checkpoint(checkpoint, model, optimizer, epoch, loss, features, classes)
+    log(worker.rank, f"{len(sampler)} of {len(train_set)} training rows on this worker, "
+                     f"{len(data.test_idx)} held out, {len(loader)} steps per epoch, "
+                     f"from {data.source}")
+    reporter = Reporter(worker.rank)
+    x_test = data.x[data.test_idx].to(worker.device)
+    y_test = data.y[data.test_idx].to(worker.device)
+    for epoch in range(start_epoch + 1, hp["epochs"] + 1):
+        loss = train_epoch(worker, net, optimizer, loader, epoch)
+        if worker.rank == 0:
+            save_checkpoint(checkpoint, model, optimizer, epoch, loss, data.features, data.classes)
             acc = accuracy(model, x_test, y_test)
-            reporter.send({"epoch": epoch, "totalEpochs": total_epochs, "step": epoch * steps,
-                           "totalSteps": total_epochs * steps,
+            reporter.send({"epoch": epoch, "totalEpochs": hp["epochs"],
+                           "step": epoch * len(loader), "totalSteps": hp["epochs"] * len(loader),
                            "metrics": {"loss": round(loss, 6), "accuracy": round(acc, 6)}})
-            log(rank, f"epoch {epoch}/{total_epochs} loss {loss:.4f} accuracy {acc:.4f}")
+            log(0, f"epoch {epoch}/{hp['epochs']} loss {loss:.4f} accuracy {acc:.4f}")
 
-    if rank == 0:
-        finish(model, hp, x, y, test_idx, rows, features, label_column, classes, loss,
-               len(train_idx), world_size, backend)
-    if world_size > 1:
-        dist.barrier()  # the others leave only once rank 0 has written the model
-        dist.destroy_process_group()
-    log(rank, f"done in {time.monotonic() - started:.1f}s")
+    result = finish(model, hp, data, loss, worker) if worker.rank == 0 else None
+    if worker.world_size > 1:
+        # Every worker ends with rank 0's report as its termination message, so it is there
+        # whichever worker's pod is read; and the others leave only once the model is written.
+        shared = [result]
+        dist.broadcast_object_list(shared, src=0)
+        result = shared[0]
+        dist.barrier()
+    write_termination_message(result)
+    log(worker.rank, f"done in {time.monotonic() - started:.1f}s")
 
 
-def finish(model, hp, x, y, test_idx, rows, features, label_column, classes, loss, train_rows,
-           world_size, backend):
-    """Rank 0: model.onnx, metadata.json, eval-sample.json and the termination message."""
+def train_epoch(worker, net, optimizer, loader, epoch):
+    """One pass over this worker's shard; returns the mean loss over every worker's rows."""
+    loader.sampler.set_epoch(epoch)  # a different shuffle each epoch, the same on every rank
+    sums = torch.zeros(2, dtype=torch.float64, device=worker.device)
+    for xb, yb in loader:
+        xb, yb = xb.to(worker.device), yb.to(worker.device)
+        optimizer.zero_grad()
+        batch_loss = nn.functional.cross_entropy(net(xb), yb)
+        batch_loss.backward()
+        optimizer.step()
+        sums += torch.tensor([batch_loss.item() * len(yb), len(yb)], dtype=torch.float64,
+                             device=worker.device)
+    if worker.world_size > 1:
+        dist.all_reduce(sums)
+    return (sums[0] / sums[1]).item()
+
+
+def finish(model, hp, data, loss, worker):
+    """Rank 0: writes model.onnx, metadata.json and eval-sample.json; returns the final report."""
     model_dir = env_dir("KILN_MODEL_DIR", "model")
     cpu_model = copy.deepcopy(model).cpu().eval()
-    x_test, y_test = x[test_idx], y[test_idx]
+    x_test, y_test = data.x[data.test_idx], data.y[data.test_idx]
     metrics = {"accuracy": round(accuracy(cpu_model, x_test, y_test), 6),
                "loss": round(loss, 6) if loss is not None else None,
-               "epochs": hp["epochs"], "worldSize": world_size,
-               "trainRows": train_rows, "testRows": len(test_idx)}
+               "epochs": hp["epochs"], "worldSize": worker.world_size,
+               "trainRows": len(data.train_idx), "testRows": len(data.test_idx)}
     metrics = {k: v for k, v in metrics.items() if v is not None}
     model_path = os.path.join(model_dir, MODEL_FILE)
-    probabilities = export_onnx(cpu_model, len(features), model_path)
+    probabilities = export_onnx(cpu_model, len(data.features), model_path)
     with open(model_path, "rb") as f:
-        data = f.read()
-    sha256 = hashlib.sha256(data).hexdigest()
-    sample = eval_sample(probabilities, x_test, y_test, [rows[i] for i in test_idx], features,
-                         classes)
+        onnx_bytes = f.read()
+    sha256 = hashlib.sha256(onnx_bytes).hexdigest()
+    sample = eval_sample(probabilities, x_test, y_test, [data.rows[i] for i in data.test_idx],
+                         data.features, data.classes)
     write_atomically(os.path.join(model_dir, "eval-sample.json"),
                      json.dumps(sample, indent=2).encode())
+    log(0, f"eval sample {json.dumps(sample['request'])} -> {sample['predictedLabel']} "
+           f"{sample['probabilities']}")
     metadata = {
         "format": "onnx", "modelFile": MODEL_FILE, "sha256": sha256, "opset": ONNX_OPSET,
         "task": "classification", "algorithm": "MLP, PyTorch DistributedDataParallel",
-        "input": {"name": "input", "datatype": "FP32", "shape": [-1, len(features)]},
-        "output": {"name": "output", "datatype": "FP32", "shape": [-1, len(classes)],
+        "input": {"name": "input", "datatype": "FP32", "shape": [-1, len(data.features)]},
+        "output": {"name": "output", "datatype": "FP32", "shape": [-1, len(data.classes)],
                    "meaning": "class probabilities, one column per label in 'labels' order"},
-        "features": features, "labelColumn": label_column, "labels": classes,
-        "metrics": metrics, "hyperparameters": hp, "worldSize": world_size, "backend": backend,
-        "torch": torch.__version__,
+        "features": data.features, "labelColumn": data.label_column, "labels": data.classes,
+        "metrics": metrics, "hyperparameters": hp, "worldSize": worker.world_size,
+        "backend": worker.backend, "torch": torch.__version__,
     }
     write_atomically(os.path.join(model_dir, "metadata.json"),
                      json.dumps(metadata, indent=2).encode())
     result = {"metrics": metrics, "artifact": {"path": MODEL_FILE, "format": "onnx",
-                                               "sha256": sha256, "sizeBytes": len(data)}}
-    write_termination_message(result)
+                                               "sha256": sha256, "sizeBytes": len(onnx_bytes)}}
     log(0, json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":
+    exit_code = 0
     try:
         train()
     except Exception as e:
         reason = f"rank {os.environ.get('RANK', '0')}: {type(e).__name__}: {e}"
         print(reason, file=sys.stderr, flush=True)
         try:
-            with open(TERMINATION_LOG, "w") as f:
-                json.dump({"error": reason[:1000]}, f)
+            write_termination_message({"error": reason[:1000]})
         except OSError:
             pass
-        sys.exit(1)
+        exit_code = 1
+    # Leave without Python's teardown. Destroying DDP's process group joins gloo's worker threads
+    # while holding the GIL, which one of them may be waiting for to free a tensor: seen once here
+    # (torch 1.13) as a worker that had logged "done" hanging for good. Every file is written and
+    # closed by now, and the barrier has released the other workers.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
