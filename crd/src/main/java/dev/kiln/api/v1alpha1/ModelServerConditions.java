@@ -54,4 +54,7 @@ public final class ModelServerConditions {
   public static final String CRASH_LOOP_BACK_OFF = "CrashLoopBackOff";
   public static final String OOM_KILLED = "OOMKilled";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+  /** The server image runs as root (or a non-numeric user) and the pod requires non-root. */
+  public static final String IMAGE_RUNS_AS_ROOT = TrainingJobConditions.IMAGE_RUNS_AS_ROOT;
 }
