@@ -33,6 +33,9 @@ public final class ModelServerConditions {
   public static final String TRAINING_JOB_FAILED = "TrainingJobFailed";
   public static final String NO_QUALIFIED_MODEL = "NoQualifiedModel";
 
+  /** The model's format is not ONNX and no spec.image says which server can load it. */
+  public static final String UNSUPPORTED_MODEL_FORMAT = "UnsupportedModelFormat";
+
   // Available reasons.
   public static final String NO_DEPLOYMENT = "NoDeployment";
   public static final String MINIMUM_REPLICAS_AVAILABLE = "MinimumReplicasAvailable";
