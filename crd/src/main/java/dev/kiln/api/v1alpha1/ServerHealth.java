@@ -1,7 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import lombok.AllArgsConstructor;
@@ -11,7 +10,10 @@ import lombok.NoArgsConstructor;
 
 /**
  * The HTTP paths a custom server image answers its probes on, for servers that do not speak the
- * Open Inference Protocol's health endpoints (a FastAPI app with /health, say).
+ * Open Inference Protocol's health endpoints (a FastAPI app with /health, say). A path left out
+ * takes the other one, so a server with a single health endpoint names it once; with neither, the
+ * protocol's paths are used. No schema default for that reason: a default would put the protocol's
+ * path next to the one the user gave.
  */
 @Data
 @Builder(toBuilder = true)
@@ -25,16 +27,16 @@ public class ServerHealth implements ApiType {
   public static final String DEFAULT_LIVENESS_PATH = "/v2/health/live";
 
   @JsonPropertyDescription(
-      "GET path of the readiness probe: 200 once the model is loaded and requests are answered.")
-  @Default(DEFAULT_READINESS_PATH)
+      "GET path of the readiness probe: 200 once the model is loaded and requests are answered."
+          + " livenessPath if unset, else /v2/health/ready.")
   @Size(max = 256)
   @Pattern(HTTP_PATH)
   private String readinessPath;
 
   @JsonPropertyDescription(
       "GET path of the liveness probe and of the startup probe (which gives the server up to 10"
-          + " minutes to come up): 200 while the process is healthy.")
-  @Default(DEFAULT_LIVENESS_PATH)
+          + " minutes to come up): 200 while the process is healthy. readinessPath if unset, else"
+          + " /v2/health/live.")
   @Size(max = 256)
   @Pattern(HTTP_PATH)
   private String livenessPath;

@@ -188,20 +188,29 @@ public final class ServerDeploymentBuilder {
     return loader.build();
   }
 
-  /** The readiness probe's path: spec.health.readinessPath, else the Open Inference Protocol's. */
+  /**
+   * The readiness probe's path: spec.health.readinessPath, else its livenessPath (a server with one
+   * health endpoint), else the Open Inference Protocol's.
+   */
   static String readinessPath(ModelServer ms) {
     ServerHealth health = ms.getSpec().getHealth();
-    return health == null || health.getReadinessPath() == null
-        ? ServerHealth.DEFAULT_READINESS_PATH
-        : health.getReadinessPath();
+    if (health == null) {
+      return ServerHealth.DEFAULT_READINESS_PATH;
+    }
+    return Objects.requireNonNullElse(
+        health.getReadinessPath(),
+        Objects.requireNonNullElse(health.getLivenessPath(), ServerHealth.DEFAULT_READINESS_PATH));
   }
 
-  /** The liveness and startup probes' path: spec.health.livenessPath, else the protocol's. */
+  /** The liveness and startup probes' path, chosen the same way the other way round. */
   static String livenessPath(ModelServer ms) {
     ServerHealth health = ms.getSpec().getHealth();
-    return health == null || health.getLivenessPath() == null
-        ? ServerHealth.DEFAULT_LIVENESS_PATH
-        : health.getLivenessPath();
+    if (health == null) {
+      return ServerHealth.DEFAULT_LIVENESS_PATH;
+    }
+    return Objects.requireNonNullElse(
+        health.getLivenessPath(),
+        Objects.requireNonNullElse(health.getReadinessPath(), ServerHealth.DEFAULT_LIVENESS_PATH));
   }
 
   /** KILN_MODEL_DIR for a model on a claim: the folder holding it under the read-only mount. */

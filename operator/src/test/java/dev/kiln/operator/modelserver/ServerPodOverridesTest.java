@@ -78,6 +78,20 @@ class ServerPodOverridesTest {
   }
 
   @Test
+  void aServerWithOneHealthEndpointNamesItOnceForEveryProbe() {
+    ModelServer ms = custom();
+    ms.getSpec().setHealth(new ServerHealth("/health", null));
+    Container server = server(build(ms, S3_PKL));
+
+    assertThat(server.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+    assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health");
+    ms.getSpec().setHealth(new ServerHealth(null, "/healthz"));
+    assertThat(server(build(ms, S3_PKL)).getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/healthz");
+  }
+
+  @Test
   void aCustomServerGetsTheModelsFormatWhereItIsAndItsPortWithAWritableRoot() {
     Deployment d = build(custom(), S3_PKL);
     Container server = server(d);
