@@ -37,6 +37,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = STRING,
     jsonPath = ".status.model.uri",
     priority = 1)
+@AdditionalPrinterColumn(
+    name = "Security",
+    jsonPath = ".status.podSecurityLevel",
+    type = STRING,
+    priority = 1,
+    getDescription = "The Pod Security level the pods need")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>

@@ -33,6 +33,9 @@ public final class ModelServerConditions {
   public static final String TRAINING_JOB_FAILED = "TrainingJobFailed";
   public static final String NO_QUALIFIED_MODEL = "NoQualifiedModel";
 
+  /** The model's format is not ONNX and no spec.image says which server can load it. */
+  public static final String UNSUPPORTED_MODEL_FORMAT = "UnsupportedModelFormat";
+
   // Available reasons.
   public static final String NO_DEPLOYMENT = "NoDeployment";
   public static final String MINIMUM_REPLICAS_AVAILABLE = "MinimumReplicasAvailable";
@@ -54,4 +57,7 @@ public final class ModelServerConditions {
   public static final String CRASH_LOOP_BACK_OFF = "CrashLoopBackOff";
   public static final String OOM_KILLED = "OOMKilled";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+  /** The server image runs as root (or a non-numeric user) and the pod requires non-root. */
+  public static final String IMAGE_RUNS_AS_ROOT = TrainingJobConditions.IMAGE_RUNS_AS_ROOT;
 }

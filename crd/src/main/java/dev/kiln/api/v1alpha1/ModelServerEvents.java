@@ -19,6 +19,12 @@ public final class ModelServerEvents {
   /** The Deployment changed, serving the same model. */
   public static final String DEPLOYMENT_UPDATED = "DeploymentUpdated";
 
+  /**
+   * A Warning when the Deployment is created, or changed, with pods that may run as root
+   * (spec.pod.securityLevel: baseline).
+   */
+  public static final String POD_SECURITY_BASELINE = "PodSecurityBaseline";
+
   /** Every replica runs the new model. */
   public static final String ROLLOUT_COMPLETE = ModelServerConditions.ROLLOUT_COMPLETE;
 

@@ -33,4 +33,9 @@ public class ModelServerStatus extends UnknownFields implements ApiType {
 
   @JsonPropertyDescription("Why the server is failing.")
   private Failure failure;
+
+  @JsonPropertyDescription(
+      "The Pod Security Standard level the pods are built for (restricted or baseline): the"
+          + " namespace must admit at least this level. Set once the pods' Deployment exists.")
+  private PodSecurityLevel podSecurityLevel;
 }

@@ -51,6 +51,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.artifact.uri",
     type = STRING,
     priority = 1)
+@AdditionalPrinterColumn(
+    name = "Security",
+    jsonPath = ".status.podSecurityLevel",
+    type = STRING,
+    priority = 1,
+    getDescription = "The Pod Security level the pods need")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 @ValidationRule(
@@ -171,6 +177,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
         Validation.UNLESS_STARTED
             + "(has(self.spec.keyMetric) ? has(oldSelf.spec.keyMetric) && self.spec.keyMetric == oldSelf.spec.keyMetric : !has(oldSelf.spec.keyMetric))",
     message = "spec.keyMetric" + Validation.FROZEN_ONCE_STARTED)
+@ValidationRule(
+    value =
+        Validation.UNLESS_STARTED
+            + "(has(self.spec.pod) ? has(oldSelf.spec.pod) && self.spec.pod == oldSelf.spec.pod : !has(oldSelf.spec.pod))",
+    message = "spec.pod" + Validation.FROZEN_ONCE_STARTED)
 public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStatus>
     implements Namespaced {
   public static final String GROUP = "kiln.dev";

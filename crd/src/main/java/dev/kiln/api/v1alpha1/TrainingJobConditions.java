@@ -60,5 +60,11 @@ public final class TrainingJobConditions {
   public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
   public static final String ERROR = "Error";
 
+  /**
+   * The kubelet refused to start a container of the user's image under runAsNonRoot: the image runs
+   * as root, or as a non-numeric user it cannot check. Fails the run at once.
+   */
+  public static final String IMAGE_RUNS_AS_ROOT = "ImageRunsAsRoot";
+
   private TrainingJobConditions() {}
 }

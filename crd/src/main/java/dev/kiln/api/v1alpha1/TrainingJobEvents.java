@@ -16,5 +16,8 @@ public final class TrainingJobEvents {
   public static final String RESUMED = "Resumed";
   public static final String TERMINATION_MESSAGE_INVALID = "TerminationMessageInvalid";
 
+  /** A Warning when the Job is created: its pods may run as root (spec.pod.securityLevel). */
+  public static final String POD_SECURITY_BASELINE = "PodSecurityBaseline";
+
   private TrainingJobEvents() {}
 }

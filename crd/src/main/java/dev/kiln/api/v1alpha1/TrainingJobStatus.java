@@ -50,4 +50,9 @@ public class TrainingJobStatus extends UnknownFields implements ApiType {
 
   @JsonPropertyDescription("Why the run failed.")
   private Failure failure;
+
+  @JsonPropertyDescription(
+      "The Pod Security Standard level the pods are built for (restricted or baseline): the"
+          + " namespace must admit at least this level. Set once the pods' Job exists.")
+  private PodSecurityLevel podSecurityLevel;
 }

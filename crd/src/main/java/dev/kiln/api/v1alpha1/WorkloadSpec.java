@@ -70,4 +70,9 @@ public abstract class WorkloadSpec implements ApiType {
   @JsonPropertyDescription("Secrets used to pull the images from a private registry.")
   @Size(max = 16)
   private List<LocalObjectReference> imagePullSecrets;
+
+  @JsonPropertyDescription(
+      "Additions to the pods: labels, annotations, volumes and mounts, /dev/shm size, runtime"
+          + " class, scheduler, and the security level and user your containers run as.")
+  private PodOverrides pod;
 }

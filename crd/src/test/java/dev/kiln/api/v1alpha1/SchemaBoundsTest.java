@@ -35,6 +35,7 @@ class SchemaBoundsTest {
           Map.entry("spec.tolerations[]", "core Toleration (the list has maxItems)"),
           Map.entry("spec.affinity", "core Affinity"),
           Map.entry("spec.imagePullSecrets[]", "core LocalObjectReference (the list has maxItems)"),
+          Map.entry("spec.pod.volumes[]", "core Volume (the list has maxItems)"),
           Map.entry("spec.model.latest.selector", "core LabelSelector"),
           Map.entry("spec.networkPolicy.allowFrom[].podSelector", "core LabelSelector"),
           Map.entry("spec.networkPolicy.allowFrom[].namespaceSelector", "core LabelSelector"),

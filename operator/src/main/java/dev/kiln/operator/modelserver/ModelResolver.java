@@ -27,7 +27,36 @@ public final class ModelResolver {
 
   private ModelResolver() {}
 
+  /** The model to serve, refused when Kiln's own server would be asked to load a non-ONNX one. */
   public static ModelResolution resolve(ModelServer ms, Collection<TrainingJob> trainingJobs) {
+    return servableByTheServer(ms, resolveSource(ms, trainingJobs));
+  }
+
+  /**
+   * Kiln's reference server loads ONNX only; a pkl, joblib or pt model needs a server image that
+   * can (spec.image), which gets the format as KILN_MODEL_FORMAT and decides for itself.
+   */
+  static ModelResolution servableByTheServer(ModelServer ms, ModelResolution resolution) {
+    if (!resolution.isResolved()
+        || ms.getSpec().getImage() != null
+        || DEFAULT_FORMAT.equals(resolution.model().getFormat())) {
+      return resolution;
+    }
+    String format = resolution.model().getFormat();
+    return ModelResolution.failed(
+        ModelServerConditions.UNSUPPORTED_MODEL_FORMAT,
+        resolution.model().getUri()
+            + " is a "
+            + format
+            + " model and Kiln's own server loads onnx only: set spec.image to a server image"
+            + " that loads "
+            + format
+            + " (it gets KILN_MODEL_DIR, KILN_MODEL_FORMAT and KILN_PORT), or export the model"
+            + " to ONNX");
+  }
+
+  private static ModelResolution resolveSource(
+      ModelServer ms, Collection<TrainingJob> trainingJobs) {
     ModelSource source = ms.getSpec().getModel();
     String namespace = ms.getMetadata().getNamespace();
     List<TrainingJob> sameNamespace =

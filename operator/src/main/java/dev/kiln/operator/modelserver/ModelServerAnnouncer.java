@@ -6,10 +6,12 @@ import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerEvents;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
+import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -39,7 +41,10 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
     }
     String modelText = ModelServerStatusCalculator.describe(model);
     String name = after.getMetadata().getName();
-    if (before == null || result.getSingleOperation() == ReconcileResult.Operation.CREATED) {
+    boolean created =
+        before == null || result.getSingleOperation() == ReconcileResult.Operation.CREATED;
+    baselineWarning(ms, created ? null : before, after);
+    if (created) {
       events.normal(
           ms, ModelServerEvents.DEPLOYING, "Created Deployment " + name + " serving " + modelText);
       return;
@@ -53,6 +58,22 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
           "Rolling out " + modelText + (oldUri != null ? " (was " + oldUri + ")" : ""));
     } else {
       events.normal(ms, ModelServerEvents.DEPLOYMENT_UPDATED, "Updated Deployment " + name);
+    }
+  }
+
+  /** A Warning when the server pods may now run as root: new Deployment, or a level change. */
+  private void baselineWarning(ModelServer ms, Deployment before, Deployment after) {
+    PodSecurityLevel now = PodSecurity.levelOf(after.getSpec().getTemplate().getSpec());
+    PodSecurityLevel was =
+        before == null ? null : PodSecurity.levelOf(before.getSpec().getTemplate().getSpec());
+    if (now == PodSecurityLevel.baseline && was != PodSecurityLevel.baseline) {
+      events.warning(
+          ms,
+          ModelServerEvents.POD_SECURITY_BASELINE,
+          "The server pods of Deployment "
+              + after.getMetadata().getName()
+              + " may run as root (spec.pod.securityLevel: baseline); the namespace must admit the"
+              + " baseline Pod Security level");
     }
   }
 

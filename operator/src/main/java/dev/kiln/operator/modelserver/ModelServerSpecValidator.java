@@ -4,8 +4,10 @@ import dev.kiln.api.v1alpha1.Autoscaling;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
+import dev.kiln.operator.support.PodOverridesValidator;
 import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -44,6 +46,8 @@ public final class ModelServerSpecValidator {
     }
     reservedEnv(spec, problems);
     quantities(spec.getResources(), problems);
+    PodOverridesValidator.check(spec, problems);
+    health(spec, problems);
     return problems;
   }
 
@@ -128,6 +132,27 @@ public final class ModelServerSpecValidator {
       problems.add(
           "spec.autoscaling.minReplicas must be less than or equal to"
               + " spec.autoscaling.maxReplicas");
+    }
+  }
+
+  /** The CRD's health rules, again: a path for a custom image only. */
+  private static void health(ModelServerSpec spec, List<String> problems) {
+    ServerHealth health = spec.getHealth();
+    if (health == null) {
+      return;
+    }
+    if (spec.getImage() == null) {
+      problems.add(
+          "spec.health: applies only to a custom server image (spec.image); Kiln's server answers"
+              + " /v2/health/ready and /v2/health/live");
+    }
+    path("spec.health.readinessPath", health.getReadinessPath(), problems);
+    path("spec.health.livenessPath", health.getLivenessPath(), problems);
+  }
+
+  private static void path(String field, String path, List<String> problems) {
+    if (path != null && (path.length() > 256 || !path.matches(ServerHealth.HTTP_PATH))) {
+      problems.add(field + ": '" + path + "' must be an absolute HTTP path such as /health");
     }
   }
 

@@ -10,6 +10,7 @@ import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.support.ConditionSet;
+import dev.kiln.operator.support.PodSecurity;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -81,6 +82,8 @@ public record ModelServerStatusCalculator(Duration readinessDeadline) {
         st -> {
           s.setReplicas(st.desired());
           s.setReadyReplicas(st.ready());
+          s.setPodSecurityLevel(
+              PodSecurity.levelOf(o.deployment().getSpec().getTemplate().getSpec()));
         });
     s.setPhase(phase.phase());
     s.setFailure(phase.failure().orElse(null));

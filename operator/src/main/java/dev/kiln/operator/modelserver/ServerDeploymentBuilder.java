@@ -3,9 +3,11 @@ package dev.kiln.operator.modelserver;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.LoaderSettings;
+import dev.kiln.operator.support.PodOverlay;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.support.WorkloadPods;
@@ -30,16 +32,15 @@ import java.util.Objects;
 
 /**
  * Builds the Deployment that serves a ModelServer's model: the server container (Open Inference
- * Protocol probes, the model as KILN_MODEL_DIR), the model delivered by a read-only PVC mount or by
- * the loader init container, restricted security, and a surge-only rolling update so the old model
- * serves until the new one is ready. Pure: the same inputs always give the same Deployment.
+ * Protocol probes or spec.health's paths, the model as KILN_MODEL_DIR), the model delivered by a
+ * read-only PVC mount or by the loader init container, the pod overrides (spec.pod) at their
+ * security level, and a surge-only rolling update so the old model serves until the new one is
+ * ready. Pure: the same inputs always give the same Deployment.
  */
 public final class ServerDeploymentBuilder {
   static final String LOADER = "fetch-model";
   private static final String MODEL_STORE = "/kiln/model-store";
   private static final String MODEL_DIR = "/kiln/model";
-  static final String READY_PATH = "/v2/health/ready";
-  private static final String LIVE_PATH = "/v2/health/live";
 
   /** Pod-template annotations naming the model, so a new model is a new template (a roll-out). */
   public static final String MODEL_URI = KilnLabels.KILN + "model-uri";
@@ -89,8 +90,8 @@ public final class ServerDeploymentBuilder {
     PodTemplateSpec template =
         new PodTemplateSpecBuilder()
             .withNewMetadata()
-            .withLabels(labels)
-            .withAnnotations(annotations)
+            .withLabels(PodOverlay.labels(labels, ms.getSpec()))
+            .withAnnotations(PodOverlay.annotations(annotations, ms.getSpec()))
             .endMetadata()
             .withSpec(podSpec(ms, model, config))
             .build();
@@ -114,6 +115,7 @@ public final class ServerDeploymentBuilder {
         .withInitContainers(init)
         .withContainers(server(ms, model, location, config))
         .withVolumes(modelVolume, Volumes.emptyDir(TMP_VOLUME))
+        .addAllToVolumes(PodOverlay.volumes(ms.getSpec()))
         // The reference server drains for up to 20 s after SIGTERM.
         .withTerminationGracePeriodSeconds(30L)
         .build();
@@ -140,13 +142,14 @@ public final class ServerDeploymentBuilder {
         .withVolumeMounts(
             Volumes.mount(MODEL_VOLUME, location.onClaim() ? MODEL_STORE : MODEL_DIR, true),
             Volumes.mount(TMP_VOLUME, "/tmp", false))
+        .addAllToVolumeMounts(PodOverlay.mainContainerMounts(spec))
         // Loading a large model can take minutes: liveness only counts once the server is up.
-        .withStartupProbe(probe(LIVE_PATH, port, 5, 120))
-        .withReadinessProbe(probe(READY_PATH, port, 5, 3))
-        .withLivenessProbe(probe(LIVE_PATH, port, 10, 3))
+        .withStartupProbe(probe(livenessPath(ms), port, 5, 120))
+        .withReadinessProbe(probe(readinessPath(ms), port, 5, 3))
+        .withLivenessProbe(probe(livenessPath(ms), port, 10, 3))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         // Kiln's own server runs with a read-only root; a user's image may need to write to it.
-        .withSecurityContext(PodSecurity.container(ownImage))
+        .withSecurityContext(PodSecurity.userContainer(spec, ownImage))
         .build();
   }
 
@@ -183,6 +186,31 @@ public final class ServerDeploymentBuilder {
       loader.withEnvFrom(LoaderSettings.credentials(secret));
     }
     return loader.build();
+  }
+
+  /**
+   * The readiness probe's path: spec.health.readinessPath, else its livenessPath (a server with one
+   * health endpoint), else the Open Inference Protocol's.
+   */
+  static String readinessPath(ModelServer ms) {
+    ServerHealth health = ms.getSpec().getHealth();
+    if (health == null) {
+      return ServerHealth.DEFAULT_READINESS_PATH;
+    }
+    return Objects.requireNonNullElse(
+        health.getReadinessPath(),
+        Objects.requireNonNullElse(health.getLivenessPath(), ServerHealth.DEFAULT_READINESS_PATH));
+  }
+
+  /** The liveness and startup probes' path, chosen the same way the other way round. */
+  static String livenessPath(ModelServer ms) {
+    ServerHealth health = ms.getSpec().getHealth();
+    if (health == null) {
+      return ServerHealth.DEFAULT_LIVENESS_PATH;
+    }
+    return Objects.requireNonNullElse(
+        health.getLivenessPath(),
+        Objects.requireNonNullElse(health.getReadinessPath(), ServerHealth.DEFAULT_LIVENESS_PATH));
   }
 
   /** KILN_MODEL_DIR for a model on a claim: the folder holding it under the read-only mount. */

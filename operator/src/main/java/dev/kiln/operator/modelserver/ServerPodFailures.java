@@ -3,6 +3,7 @@ package dev.kiln.operator.modelserver;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.operator.support.Pods;
+import dev.kiln.operator.support.RootImageRefusal;
 import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -17,8 +18,9 @@ import java.util.Optional;
 
 /**
  * Why model-server pods do not become ready, in words a user can act on: the image cannot be
- * pulled, the pod cannot be scheduled, a container keeps crashing (with its last exit code), or the
- * server runs but never passes its readiness probe. Pure.
+ * pulled, the pod cannot be scheduled, the image runs as root under a pod that must not, a
+ * container keeps crashing (with its last exit code), or the server runs but never passes its
+ * readiness probe. Pure.
  */
 public final class ServerPodFailures {
 
@@ -28,7 +30,8 @@ public final class ServerPodFailures {
   private ServerPodFailures() {}
 
   /** The first problem among the pods, newest pod first; terminating pods are ignored. */
-  public static Finding find(List<Pod> pods, Instant now, Duration readinessDeadline) {
+  public static Finding find(
+      List<Pod> pods, Instant now, Duration readinessDeadline, String readinessPath) {
     Instant recheck = null;
     for (Pod pod : Pods.newestFirst(pods)) {
       if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -43,7 +46,8 @@ public final class ServerPodFailures {
         Instant due = Times.plusSaturating(runningSince.get(), readinessDeadline);
         if (!now.isBefore(due)) {
           return new Finding(
-              Optional.of(readinessTimeout(pod, runningSince.get(), readinessDeadline)),
+              Optional.of(
+                  readinessTimeout(pod, runningSince.get(), readinessDeadline, readinessPath)),
               Optional.empty());
         }
         recheck = recheck == null || due.isBefore(recheck) ? due : recheck;
@@ -52,14 +56,15 @@ public final class ServerPodFailures {
     return new Finding(Optional.empty(), Optional.ofNullable(recheck));
   }
 
-  private static Failure readinessTimeout(Pod pod, Instant runningSince, Duration deadline) {
+  private static Failure readinessTimeout(
+      Pod pod, Instant runningSince, Duration deadline, String readinessPath) {
     return Failure.builder()
         .reason(ModelServerConditions.READINESS_TIMEOUT)
         .message(
             "the server has been running since "
                 + Times.format(runningSince)
                 + " without passing its readiness probe (GET "
-                + ServerDeploymentBuilder.READY_PATH
+                + readinessPath
                 + ") for more than "
                 + deadline.toMinutes()
                 + " minutes: the model may not load; see the pod's log")
@@ -78,7 +83,8 @@ public final class ServerPodFailures {
       if (waiting == null) {
         continue;
       }
-      Optional<Failure> stuck = Pods.cannotStart(pod, cs);
+      Optional<Failure> stuck =
+          RootImageRefusal.explain(pod, cs).or(() -> Pods.cannotStart(pod, cs));
       if (stuck.isPresent()) {
         return stuck;
       }

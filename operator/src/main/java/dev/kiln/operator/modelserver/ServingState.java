@@ -2,6 +2,7 @@ package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
+import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.operator.support.Failures;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,7 +31,7 @@ record ServingState(
     int ready = d.getStatus() == null ? 0 : Failures.orZero(d.getStatus().getReadyReplicas());
     Rollout rollout = Rollout.of(d, desired);
     ServerPodFailures.Finding finding =
-        ServerPodFailures.find(currentPods(d, pods), now, readinessDeadline);
+        ServerPodFailures.find(currentPods(d, pods), now, readinessDeadline, readinessPath(d));
     Optional<Failure> podFailure =
         finding
             .failure()
@@ -44,6 +45,17 @@ record ServingState(
                         : Optional.empty());
     Optional<Duration> recheck = finding.recheckAt().map(at -> Times.waitUntil(now, at));
     return new ServingState(desired, ready, rollout, podFailure, recheck);
+  }
+
+  /** The path the server's readiness probe asks, for the message when it never passes. */
+  static String readinessPath(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> ModelServerNames.SERVER.equals(c.getName()))
+        .map(c -> c.getReadinessProbe())
+        .filter(p -> p != null && p.getHttpGet() != null && p.getHttpGet().getPath() != null)
+        .map(p -> p.getHttpGet().getPath())
+        .findFirst()
+        .orElse(ServerHealth.DEFAULT_READINESS_PATH);
   }
 
   /** Pods of the Deployment's current template: during a roll-out, the new ones. */

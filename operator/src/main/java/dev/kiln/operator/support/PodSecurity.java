@@ -1,39 +1,94 @@
 package dev.kiln.operator.support;
 
+import dev.kiln.api.v1alpha1.PodOverrides;
+import dev.kiln.api.v1alpha1.PodSecurityLevel;
+import dev.kiln.api.v1alpha1.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.List;
+import java.util.Objects;
 
-/** Security contexts that meet the Pod Security Standard "restricted" (docs/design.md#security). */
+/**
+ * Security contexts for the Pod Security Standard level a workload asks for (docs/security.md).
+ * Restricted is the default. Baseline only stops requiring a non-root user for the user's own
+ * containers: privilege escalation stays off, every capability dropped, seccomp RuntimeDefault.
+ * Kiln's own containers (the loaders) are restricted whatever the level.
+ */
 public final class PodSecurity {
   /** The UID/GID of Kiln's images; also the fsGroup, so volumes are writable by any of them. */
   public static final long KILN_UID = 65532L;
 
   private PodSecurity() {}
 
+  /** The level a workload's pods are built for; restricted unless spec.pod says baseline. */
+  public static PodSecurityLevel level(WorkloadSpec spec) {
+    PodOverrides pod = spec == null ? null : spec.getPod();
+    return pod != null && pod.getSecurityLevel() == PodSecurityLevel.baseline
+        ? PodSecurityLevel.baseline
+        : PodSecurityLevel.restricted;
+  }
+
+  /** The level a built pod needs: restricted exactly when the pod requires non-root. */
+  public static PodSecurityLevel levelOf(PodSpec pod) {
+    PodSecurityContext context = pod == null ? null : pod.getSecurityContext();
+    return context != null && Boolean.TRUE.equals(context.getRunAsNonRoot())
+        ? PodSecurityLevel.restricted
+        : PodSecurityLevel.baseline;
+  }
+
+  /** A restricted pod context, for pods that run only Kiln's images. */
   public static PodSecurityContext pod() {
+    return pod(null);
+  }
+
+  /**
+   * The pod context for {@code spec}'s level and fsGroup. Under baseline the pod does not require
+   * non-root; each of Kiln's containers still does, in its own context.
+   */
+  public static PodSecurityContext pod(WorkloadSpec spec) {
+    PodOverrides overrides = spec == null ? null : spec.getPod();
+    Long fsGroup = overrides == null ? null : overrides.getFsGroup();
     return new PodSecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withFsGroup(KILN_UID)
+        .withRunAsNonRoot(level(spec) == PodSecurityLevel.restricted ? true : null)
+        .withFsGroup(Objects.requireNonNullElse(fsGroup, KILN_UID))
         .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
         .build();
   }
 
   /**
-   * A restricted container context. The root filesystem is read-only for Kiln's own images; a
-   * user's image may need to write to it, so it gets a writable /tmp instead.
+   * A restricted container context for Kiln's own images. The root filesystem is read-only for
+   * them; a user's image may need to write to it, so it gets a writable /tmp instead.
    */
   public static SecurityContext container(boolean readOnlyRootFilesystem) {
+    return base(readOnlyRootFilesystem).withRunAsNonRoot(true).build();
+  }
+
+  /**
+   * The context of a container running the user's image (trainer, prepare, server): the spec's
+   * level, user and group.
+   */
+  public static SecurityContext userContainer(WorkloadSpec spec, boolean readOnlyRootFilesystem) {
+    PodOverrides overrides = spec == null ? null : spec.getPod();
+    SecurityContextBuilder context = base(readOnlyRootFilesystem);
+    if (level(spec) == PodSecurityLevel.restricted) {
+      context.withRunAsNonRoot(true);
+    }
+    if (overrides != null) {
+      context.withRunAsUser(overrides.getRunAsUser()).withRunAsGroup(overrides.getRunAsGroup());
+    }
+    return context.build();
+  }
+
+  private static SecurityContextBuilder base(boolean readOnlyRootFilesystem) {
     return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
-        .withRunAsNonRoot(true)
         .withReadOnlyRootFilesystem(readOnlyRootFilesystem)
         .withCapabilities(new Capabilities(null, List.of("ALL")))
-        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-        .build();
+        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build());
   }
 }

@@ -13,12 +13,14 @@ public final class WorkloadPods {
   private WorkloadPods() {}
 
   /**
-   * A restricted pod spec with the spec's service account and scheduling settings. The pod gets no
-   * Kubernetes API token unless the user chose an account.
+   * A pod spec at the spec's security level with its service account, scheduling settings, runtime
+   * class and scheduler. The pod gets no Kubernetes API token unless the user chose an account.
    */
   public static PodSpecBuilder podSpec(WorkloadSpec spec) {
     return new PodSpecBuilder()
-        .withSecurityContext(PodSecurity.pod())
+        .withSecurityContext(PodSecurity.pod(spec))
+        .withRuntimeClassName(PodOverlay.runtimeClassName(spec))
+        .withSchedulerName(PodOverlay.schedulerName(spec))
         .withServiceAccountName(spec.getServiceAccountName())
         .withAutomountServiceAccountToken(spec.getServiceAccountName() != null ? null : false)
         .withNodeSelector(spec.getNodeSelector())

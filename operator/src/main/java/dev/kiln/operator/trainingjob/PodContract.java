@@ -27,6 +27,9 @@ public final class PodContract {
   public static final int COORDINATOR_PORT = 29500;
   public static final String HP_PREFIX = "KILN_HP_";
 
+  /** The pod annotation where the Job controller puts a worker's index. */
+  static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+
   /** The pod annotation the hyperparameters file is projected from (downward API). */
   public static final String HPARAMS_ANNOTATION = KilnLabels.KILN + "hyperparameters";
 
@@ -71,29 +74,37 @@ public final class PodContract {
     int workers = workers(tj);
     if (workers > 1) {
       env.add(value("KILN_WORKERS", Integer.toString(workers)));
-      env.add(
-          new EnvVarBuilder()
-              .withName("KILN_WORKER_INDEX")
-              .withNewValueFrom()
-              .withNewFieldRef()
-              .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
-              .endFieldRef()
-              .endValueFrom()
-              .build());
+      env.add(workerIndex("KILN_WORKER_INDEX"));
       env.add(value("KILN_COORDINATOR_ADDR", coordinatorAddress(tj)));
     }
     return env;
   }
 
-  /** Worker 0's stable DNS name (Indexed Job host name under the headless Service) and port. */
+  /** A variable holding the pod's index among the workers (its Job completion index). */
+  static EnvVar workerIndex(String name) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath("metadata.annotations['" + COMPLETION_INDEX + "']")
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  /** Worker 0's stable DNS name and port: {@link #coordinatorHost} and COORDINATOR_PORT. */
   public static String coordinatorAddress(TrainingJob tj) {
+    return coordinatorHost(tj) + ":" + COORDINATOR_PORT;
+  }
+
+  /** Worker 0's stable DNS name: its Indexed Job host name under the headless Service. */
+  public static String coordinatorHost(TrainingJob tj) {
     return TrainingJobNames.name(tj, Child.JOB)
         + "-0."
         + TrainingJobNames.name(tj, Child.WORKERS)
         + "."
         + tj.getMetadata().getNamespace()
-        + ".svc:"
-        + COORDINATOR_PORT;
+        + ".svc";
   }
 
   public static int workers(TrainingJob tj) {

@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.operator.support.Pods;
+import dev.kiln.operator.support.RootImageRefusal;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,7 +18,10 @@ import java.util.Optional;
 public final class PodFailures {
   private PodFailures() {}
 
-  /** Why the newest pod cannot start (unschedulable, image pull, bad config), if it cannot. */
+  /**
+   * Why the newest pod cannot start (unschedulable, image pull, bad config, an image that runs as
+   * root), if it cannot.
+   */
   public static Optional<Failure> startupProblem(List<Pod> pods) {
     for (Pod pod : Pods.newestFirst(pods)) {
       Optional<PodCondition> unschedulable =
@@ -32,7 +36,8 @@ public final class PodFailures {
         return Optional.of(ofPod(pod, "Unschedulable", unschedulable.get().getMessage()).build());
       }
       for (ContainerStatus cs : Pods.containerStatuses(pod)) {
-        Optional<Failure> stuck = Pods.cannotStart(pod, cs);
+        Optional<Failure> stuck =
+            RootImageRefusal.explain(pod, cs).or(() -> Pods.cannotStart(pod, cs));
         if (stuck.isPresent()) {
           return stuck;
         }

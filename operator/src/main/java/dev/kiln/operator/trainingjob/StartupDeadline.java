@@ -1,5 +1,6 @@
 package dev.kiln.operator.trainingjob;
 
+import static dev.kiln.api.v1alpha1.TrainingJobConditions.IMAGE_RUNS_AS_ROOT;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.PODS_STARTING;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.STARTUP_DEADLINE_EXCEEDED;
 
@@ -14,7 +15,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Pods that cannot start fail the run once startupDeadlineSeconds has passed. Pure. */
+/**
+ * Pods that cannot start fail the run once startupDeadlineSeconds has passed; an image that runs as
+ * root under a restricted pod fails it at once. Pure.
+ */
 final class StartupDeadline {
   private StartupDeadline() {}
 
@@ -30,6 +34,11 @@ final class StartupDeadline {
             Objects.requireNonNullElse(
                 Times.parse(job.getMetadata().getCreationTimestamp()), f.now()));
     Optional<Failure> problem = PodFailures.startupProblem(f.pods());
+    if (problem.isPresent() && IMAGE_RUNS_AS_ROOT.equals(problem.get().getReason())) {
+      // Waiting cannot help: the pods never start until the spec opts in or the image changes.
+      return PhaseDecision.failed(problem.get(), Times.format(f.now()))
+          .withAction(JobAction.SUSPEND);
+    }
     Instant due = Times.plusSaturating(since, deadline);
     if (f.now().isBefore(due)) {
       return waiting(problem, deadline, f.previousCompletion())

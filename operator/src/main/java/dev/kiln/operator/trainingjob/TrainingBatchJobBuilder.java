@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.Dataset;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.operator.support.PodOverlay;
 import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.support.WorkloadPods;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
@@ -23,8 +24,9 @@ import java.util.Objects;
 
 /**
  * The Kubernetes Job that runs a TrainingJob: the loader and prepare init containers, the trainer
- * with the pod contract, restricted security, scheduling and retry settings. Pure: the same
- * TrainingJob and config always give the same Job, so it can be created once and adopted.
+ * with the pod contract, the pod overrides (spec.pod) at their security level, scheduling and retry
+ * settings. Pure: the same TrainingJob and config always give the same Job, so it can be created
+ * once and adopted.
  */
 public final class TrainingBatchJobBuilder {
   public static final String TRAINER = TrainingContainersBuilder.TRAINER;
@@ -54,11 +56,13 @@ public final class TrainingBatchJobBuilder {
         .withCompletionMode(workers > 1 ? "Indexed" : "NonIndexed")
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(podLabels)
+        .withLabels(PodOverlay.labels(podLabels, spec))
         .withAnnotations(
-            Map.of(
-                PodContract.HPARAMS_ANNOTATION,
-                Serialization.asJson(PodContract.hyperparameters(tj))))
+            PodOverlay.annotations(
+                Map.of(
+                    PodContract.HPARAMS_ANNOTATION,
+                    Serialization.asJson(PodContract.hyperparameters(tj))),
+                spec))
         .endMetadata()
         .withSpec(podSpec(tj, config))
         .endTemplate()
@@ -143,6 +147,7 @@ public final class TrainingBatchJobBuilder {
           .ifPresent(
               claim -> volumes.add(Volumes.claim(TrainingContainersBuilder.SOURCE, claim, true)));
     }
+    volumes.addAll(PodOverlay.volumes(tj.getSpec()));
     return volumes;
   }
 

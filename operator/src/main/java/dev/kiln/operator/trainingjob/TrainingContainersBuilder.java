@@ -9,6 +9,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.LoaderSettings;
+import dev.kiln.operator.support.PodOverlay;
 import dev.kiln.operator.support.PodSecurity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -35,9 +36,14 @@ final class TrainingContainersBuilder {
 
   private TrainingContainersBuilder() {}
 
+  /**
+   * The trainer: the pod contract's environment, the torch variables for several workers, then
+   * spec.env; the workspace and contract mounts, then spec.pod's.
+   */
   static Container trainer(TrainingJob tj, OperatorConfig config) {
     TrainingJobSpec spec = tj.getSpec();
     List<EnvVar> env = new ArrayList<>(PodContract.environment(tj, config.reportUrl()));
+    env.addAll(DistributedEnvironment.of(tj));
     if (spec.getEnv() != null) {
       env.addAll(spec.getEnv());
     }
@@ -54,10 +60,11 @@ final class TrainingContainersBuilder {
                 mount(WORKSPACE, PodContract.DATA_DIR, "data", false),
                 mount(WORKSPACE, PodContract.CHECKPOINT_DIR, "checkpoints", false),
                 mount(WORKSPACE, PodContract.MODEL_DIR, "model", false)))
+        .addAllToVolumeMounts(PodOverlay.mainContainerMounts(spec))
         // The final metrics and artifact come from the termination message; if the trainer
         // dies without one, the last log lines explain the failure instead.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(PodSecurity.container(false))
+        .withSecurityContext(PodSecurity.userContainer(spec, false))
         .build();
   }
 
@@ -96,7 +103,7 @@ final class TrainingContainersBuilder {
         .withEnv(PodContract.environment(tj, config.reportUrl()))
         .withVolumeMounts(contractMounts(mount(WORKSPACE, PodContract.DATA_DIR, "data", false)))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(PodSecurity.container(false))
+        .withSecurityContext(PodSecurity.userContainer(tj.getSpec(), false))
         .build();
   }
 

@@ -1,11 +1,13 @@
 package dev.kiln.operator.trainingjob;
 
+import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.CreateIfMissing;
 import dev.kiln.operator.support.EventRecorder;
+import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.JobAction;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,6 +55,15 @@ final class TrainingJobActions {
               + " worker(s), image "
               + tj.getSpec().getImage()
               + ")");
+      if (PodSecurity.level(tj.getSpec()) == PodSecurityLevel.baseline) {
+        events.warning(
+            tj,
+            TrainingJobEvents.POD_SECURITY_BASELINE,
+            "The pods of Job "
+                + job.getMetadata().getName()
+                + " may run as root (spec.pod.securityLevel: baseline); the namespace must admit"
+                + " the baseline Pod Security level");
+      }
     }
     return job;
   }

@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.api.v1alpha1.Workspace;
+import dev.kiln.operator.support.PodOverridesValidator;
 import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -45,6 +46,7 @@ public final class TrainingJobSpecValidator {
                         + reserved
                         + " is reserved for the pod contract (names starting with KILN_)"));
     checkResources("spec.resources", spec.getResources(), problems);
+    PodOverridesValidator.check(spec, problems);
     checkSeconds("spec.activeDeadlineSeconds", spec.getActiveDeadlineSeconds(), 1, problems);
     checkSeconds("spec.startupDeadlineSeconds", spec.getStartupDeadlineSeconds(), 1, problems);
     checkSeconds("spec.progressDeadlineSeconds", spec.getProgressDeadlineSeconds(), 1, problems);

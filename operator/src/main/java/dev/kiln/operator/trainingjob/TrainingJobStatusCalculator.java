@@ -13,6 +13,7 @@ import dev.kiln.operator.report.LiveProgress;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.Failures;
 import dev.kiln.operator.support.Jobs;
+import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Times;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -116,6 +117,8 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
     if (o.job() != null) {
       Attempts attempts = Attempts.observe(o.job(), o.pods(), s);
       s.setJobName(o.job().getMetadata().getName());
+      // The spec is frozen once the Job exists, so its level is the pods' level.
+      s.setPodSecurityLevel(PodSecurity.level(o.trainingJob().getSpec()));
       s.setAttempts(attempts.count());
       s.setStartTime(attempts.startTime());
     }

@@ -155,4 +155,38 @@ class ModelResolverTest {
     return ModelServers.with(
         "srv", ModelSource.builder().latest(new ModelSource.Latest(selector)).build());
   }
+
+  @Test
+  void aPickleModelIsServedByACustomImageWithItsFormat() {
+    ModelServer ms = ModelServers.fromJob("srv", "iris");
+    ms.getSpec().setImage("registry.example/ml/fastapi-server:1");
+    TrainingJob tj = trainingJob("iris", TrainingJobPhase.Succeeded, "2026-01-01T01:00:00Z", IRIS);
+    tj.getStatus().getArtifact().setUri("pvc://iris-workspace/model/model.pkl");
+    tj.getStatus().getArtifact().setFormat("pkl");
+
+    ModelResolution r = ModelResolver.resolve(ms, List.of(tj));
+
+    assertThat(r.isResolved()).isTrue();
+    assertThat(r.model().getFormat()).isEqualTo("pkl");
+  }
+
+  @Test
+  void kilnsOwnServerIsNotAskedToLoadAModelThatIsNotOnnx() {
+    ModelServer ms = ModelServers.fromJob("srv", "iris");
+    TrainingJob tj = trainingJob("iris", TrainingJobPhase.Succeeded, "2026-01-01T01:00:00Z", IRIS);
+    tj.getStatus().getArtifact().setUri("pvc://iris-workspace/model/model.joblib");
+    tj.getStatus().getArtifact().setFormat("joblib");
+
+    ModelResolution r = ModelResolver.resolve(ms, List.of(tj));
+
+    assertThat(r.isFailed()).isTrue();
+    assertThat(r.reason()).isEqualTo("UnsupportedModelFormat");
+    assertThat(r.message())
+        .contains("pvc://iris-workspace/model/model.joblib is a joblib model")
+        .contains("set spec.image");
+    ModelServer byUri = ModelServers.fromUri("srv", "s3://models/m.pkl");
+    byUri.getSpec().getModel().setFormat("pkl");
+    assertThat(ModelResolver.resolve(byUri, List.of()).reason())
+        .isEqualTo("UnsupportedModelFormat");
+  }
 }

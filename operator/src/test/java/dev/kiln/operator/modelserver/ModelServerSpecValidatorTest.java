@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.PodOverrides;
+import dev.kiln.api.v1alpha1.ServerHealth;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelServerSpecValidatorTest {
@@ -54,5 +58,34 @@ class ModelServerSpecValidatorTest {
         .containsExactly(
             "spec.model.latest.selector.matchExpressions[0].values: Forbidden: must be empty for"
                 + " Exists and DoesNotExist");
+  }
+
+  @Test
+  void podOverridesAndHealthAreCheckedNamingTheField() {
+    ModelServer ms = latest("Exists");
+    ms.getSpec()
+        .setPod(
+            PodOverrides.builder()
+                .volumes(
+                    List.of(
+                        new VolumeBuilder()
+                            .withName("model")
+                            .withNewEmptyDir()
+                            .endEmptyDir()
+                            .build()))
+                .build());
+    ms.getSpec().setHealth(new ServerHealth("health", null));
+
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .anySatisfy(p -> assertThat(p).startsWith("spec.pod.volumes[0].name: 'model' is the name"))
+        .anySatisfy(p -> assertThat(p).startsWith("spec.health: applies only to a custom server"))
+        .anySatisfy(
+            p ->
+                assertThat(p).startsWith("spec.health.readinessPath: 'health' must be an absolute"))
+        .hasSize(3);
+    ms.getSpec().setImage("registry.example/ml/fastapi-server:1");
+    ms.getSpec().setHealth(new ServerHealth("/ready", "/health"));
+    ms.getSpec().setPod(null);
+    assertThat(ModelServerSpecValidator.problems(ms)).isEmpty();
   }
 }

@@ -4,10 +4,13 @@ import static dev.kiln.operator.trainingjob.TrainingJobFixtures.trainingJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.v1alpha1.Dataset;
+import dev.kiln.api.v1alpha1.PodOverrides;
+import dev.kiln.api.v1alpha1.PodVolumeMount;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.Workspace;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -232,5 +235,38 @@ class TrainingJobSpecValidatorTest {
     assertThat(problems(tj))
         .containsExactly(
             "spec.env: KILN_DATA_DIR is reserved for the pod contract (names starting with KILN_)");
+  }
+
+  @Test
+  void podOverridesThatCollideWithKilnsAreRefusedNamingTheField() {
+    TrainingJob tj =
+        trainingJob(
+            "collide",
+            spec ->
+                spec.setPod(
+                    PodOverrides.builder()
+                        .labels(Map.of("app.kubernetes.io/managed-by", "me"))
+                        .volumes(
+                            List.of(
+                                new VolumeBuilder()
+                                    .withName("data")
+                                    .withNewEmptyDir()
+                                    .endEmptyDir()
+                                    .build()))
+                        .volumeMounts(
+                            List.of(
+                                PodVolumeMount.builder()
+                                    .name("data")
+                                    .mountPath("/kiln/data")
+                                    .build()))
+                        .build()));
+
+    assertThat(problems(tj))
+        .containsExactly(
+            "spec.pod.labels: key 'app.kubernetes.io/managed-by' is set by Kiln or Kubernetes;"
+                + " choose another",
+            "spec.pod.volumeMounts[0].mountPath: '/kiln/data' is Kiln's (/kiln, /etc/kiln,"
+                + " /var/run/kiln, /run/kiln, /dev/shm, /dev/termination-log and /tmp are"
+                + " reserved; use spec.pod.sharedMemory for /dev/shm)");
   }
 }
