@@ -59,7 +59,7 @@ public final class SandboxMain {
           }
         }
       }
-      if (!Files.isRegularFile(file)) {
+      if (!Files.isRegularFile(file) && !Files.isDirectory(file)) {
         throw new UsageException("no such file: " + file);
       }
       return new Options(file, dir, port, timeout, keep, List.copyOf(images));
@@ -114,7 +114,8 @@ public final class SandboxMain {
       """
       usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS]
                      [--image NAME=DIR]... [FILE]
-        FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml)
+        FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml);
+                        a folder: each of its *.yaml files
         --image N=DIR   run the image N (repository[:tag], any registry) from the build context
                         DIR (its Dockerfile's ENTRYPOINT/CMD, with this machine's python3);
                         repeatable
@@ -146,7 +147,7 @@ public final class SandboxMain {
     // Read before the sandbox starts: starting empties its folder, which may hold the file.
     byte[] yaml;
     try {
-      yaml = Files.readAllBytes(options.file());
+      yaml = read(options.file());
     } catch (IOException e) {
       out.println("sandbox: cannot read " + options.file() + ": " + e);
       return 2;
@@ -186,6 +187,22 @@ public final class SandboxMain {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  /** The file, or every *.yaml of a folder in name order (as {@code kubectl apply -f DIR}). */
+  static byte[] read(Path file) throws IOException {
+    if (!Files.isDirectory(file)) {
+      return Files.readAllBytes(file);
+    }
+    List<Path> files;
+    try (var list = Files.list(file)) {
+      files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    StringBuilder all = new StringBuilder();
+    for (Path f : files) {
+      all.append("---\n").append(Files.readString(f)).append('\n');
+    }
+    return all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static double seconds(Instant since) {
