@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 /**
  * The parts of a Kubernetes cluster the sandbox simulates next to its API server, each talking to
  * it only through the API, as the real ones do: a kubelet that runs pods as local processes of the
- * reference images, the Job and Deployment controllers, a volume provisioner, the garbage
- * collector, and kube-proxy with cluster DNS ({@link #services()}).
+ * reference images and the user's Python images, the Job and Deployment controllers, a volume
+ * provisioner, the garbage collector, and kube-proxy with cluster DNS ({@link #services()}).
  */
 public final class SimulatedCluster implements AutoCloseable {
   private final ServiceProxy services;
@@ -74,12 +74,7 @@ public final class SimulatedCluster implements AutoCloseable {
     DeploymentController deploymentController = new DeploymentController(controllers, deployments);
     deploymentController.start();
     services.watch(serviceInformer);
-    GarbageCollector garbageCollector = new GarbageCollector(client);
-    garbageCollector.watch(pods);
-    garbageCollector.watch(jobs);
-    garbageCollector.watch(deployments);
-    garbageCollector.watchCustom("kiln.dev/v1alpha1", "TrainingJob");
-    garbageCollector.watchCustom("kiln.dev/v1alpha1", "ModelServer");
+    GarbageCollector garbageCollector = garbageCollector(client, pods, jobs, deployments);
 
     claims.run();
     pods.run();
@@ -99,6 +94,21 @@ public final class SimulatedCluster implements AutoCloseable {
             services::close,
             serviceInformer::close,
             pods::close);
+  }
+
+  /** Deletes pods, Jobs, Deployments and Kiln's resources' children with their owners. */
+  private static GarbageCollector garbageCollector(
+      KubernetesClient client,
+      SharedIndexInformer<Pod> pods,
+      SharedIndexInformer<Job> jobs,
+      SharedIndexInformer<Deployment> deployments) {
+    GarbageCollector garbageCollector = new GarbageCollector(client);
+    garbageCollector.watch(pods);
+    garbageCollector.watch(jobs);
+    garbageCollector.watch(deployments);
+    garbageCollector.watchCustom("kiln.dev/v1alpha1", "TrainingJob");
+    garbageCollector.watchCustom("kiln.dev/v1alpha1", "ModelServer");
+    return garbageCollector;
   }
 
   /** kube-proxy and cluster DNS: the local address of a Service's cluster URL. */
