@@ -48,9 +48,11 @@ record HostGap(String log, String notice, int exitCode) {
           .append(m.importedBy())
           .append(")\n");
     }
-    log.append("kiln sandbox: the image installs these with pip; the sandbox runs its code with ")
+    log.append("kiln sandbox: the sandbox runs the image's code with this machine's ")
         .append(python.interpreter())
-        .append(", which lacks them. Install them: ")
+        .append(" (not what the Dockerfile installs), which lacks ")
+        .append(modules.size() == 1 ? "it" : "them")
+        .append(". Install: ")
         .append(install);
     return new HostGap(
         log.toString(),
