@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.sandbox.Sandbox;
+import dev.kiln.sandbox.cluster.LocalImage;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,15 @@ final class E2eCluster implements AutoCloseable {
   }
 
   static E2eCluster start(Class<?> suite) {
+    return start(suite, Map.of());
+  }
+
+  /**
+   * As {@link #start(Class)}, with the user's images the sandbox runs: image reference to build
+   * context, relative to the repository (as the sandbox's {@code --image NAME=DIR}). On a real
+   * cluster the images must have been built and pushed under those names.
+   */
+  static E2eCluster start(Class<?> suite, Map<String, String> images) {
     Optional<String> kubeconfig =
         Optional.ofNullable(System.getProperty("kiln.e2e.kubeconfig"))
             .or(() -> Optional.ofNullable(System.getenv("KILN_E2E_KUBECONFIG")))
@@ -63,8 +74,15 @@ final class E2eCluster implements AutoCloseable {
         throw new UncheckedIOException("cannot read kiln.e2e.kubeconfig " + kubeconfig.get(), e);
       }
     }
+    List<LocalImage> userImages = new ArrayList<>();
+    images.forEach((name, dir) -> userImages.add(Sandbox.userImage(name, ROOT.resolve(dir))));
     Sandbox sandbox =
-        Sandbox.start(ROOT, ROOT.resolve("e2e/target/e2e-sandbox/" + suite.getSimpleName()), 0);
+        Sandbox.start(
+            ROOT,
+            ROOT.resolve("e2e/target/e2e-sandbox/" + suite.getSimpleName()),
+            0,
+            userImages,
+            notice -> System.out.println("sandbox: " + notice));
     return new E2eCluster(sandbox, sandbox.client());
   }
 

@@ -24,8 +24,11 @@ import java.util.Optional;
 /**
  * One inference request to a Ready ModelServer, through its Service, in the Open Inference
  * Protocol: the input's name and width come from the server's model metadata, the feature names and
- * labels from the {@code metadata.json} the reference trainer writes beside the model. For the Iris
- * model the row is a flower whose species is known (setosa), so the answer can be checked.
+ * labels from the {@code metadata.json} the reference trainer writes beside the model (or the
+ * input's {@code features} in the model metadata, which a custom server may list). For the Iris
+ * model the row is a flower whose species is known (setosa), so the answer can be checked. A server
+ * that answers with labels (a BYTES output) is shown its labels; one that answers with numbers, its
+ * scores.
  */
 final class Prediction {
   /** Fisher's first flower, an Iris setosa. */
@@ -34,12 +37,19 @@ final class Prediction {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   /** What was sent and what came back, ready to print. */
-  record Result(URI endpoint, String input, List<Map.Entry<String, Double>> scores) {
+  record Result(
+      URI endpoint, String input, List<Map.Entry<String, Double>> scores, List<String> labels) {
     String describe() {
       StringBuilder s = new StringBuilder(input).append("  ->  ");
+      if (scores.isEmpty()) {
+        return s.append(String.join(", ", labels)).toString();
+      }
       for (int i = 0; i < scores.size(); i++) {
         var e = scores.get(i);
         s.append(i == 0 ? "" : ", ")
@@ -59,11 +69,10 @@ final class Prediction {
             .services()
             .resolve(URI.create(ms.getStatus().getUrl()))
             .orElseThrow(() -> new IOException("no Service for " + ms.getStatus().getUrl()));
-    JsonNode model = get(base.resolve("/v2/models/" + name));
-    JsonNode input = model.path("inputs").path(0);
+    JsonNode input = get(base.resolve("/v2/models/" + name)).path("inputs").path(0);
     Optional<JsonNode> meta = metadata(sandbox, ms);
     List<String> features = new ArrayList<>();
-    meta.ifPresent(m -> m.path("features").forEach(f -> features.add(f.asText())));
+    meta.orElse(input).path("features").forEach(f -> features.add(f.asText()));
     int width =
         features.isEmpty() ? Math.max(1, input.path("shape").path(1).asInt(1)) : features.size();
     boolean iris = features.size() == 4 && IRIS_SETOSA.keySet().containsAll(features);
@@ -75,14 +84,34 @@ final class Prediction {
       row.add(value);
       described.append(i == 0 ? "" : " ").append(feature).append('=').append(value);
     }
+    URI infer = base.resolve("/v2/models/" + name + "/infer");
+    JsonNode out = infer(infer, input, row).path("outputs").path(0).path("data");
+    List<String> labels = new ArrayList<>();
+    if (out.size() > 0 && out.get(0).isTextual()) {
+      out.forEach(label -> labels.add(label.asText()));
+      return new Result(infer, described.toString(), List.of(), labels);
+    }
+    meta.ifPresent(m -> m.path("labels").forEach(l -> labels.add(l.asText())));
+    List<Map.Entry<String, Double>> scores = new ArrayList<>();
+    for (int i = 0; i < out.size(); i++) {
+      scores.add(
+          Map.entry(
+              i < labels.size() ? labels.get(i) : "output[" + i + "]", out.get(i).asDouble()));
+    }
+    scores.sort(Comparator.comparing((Map.Entry<String, Double> e) -> e.getValue()).reversed());
+    return new Result(infer, described.toString(), scores, List.of());
+  }
+
+  /** POSTs one row as the model's input; the answer's JSON. */
+  private static JsonNode infer(URI infer, JsonNode input, List<Double> row)
+      throws IOException, InterruptedException {
     ObjectNode request = JSON.createObjectNode();
     ObjectNode tensor = request.putArray("inputs").addObject();
     tensor.put("name", input.path("name").asText("input"));
-    tensor.putArray("shape").add(1).add(width);
+    tensor.putArray("shape").add(1).add(row.size());
     tensor.put("datatype", input.path("datatype").asText("FP32"));
     ArrayNode data = tensor.putArray("data");
     row.forEach(data::add);
-    URI infer = base.resolve("/v2/models/" + name + "/infer");
     HttpResponse<String> answer =
         HTTP.send(
             HttpRequest.newBuilder(infer)
@@ -95,17 +124,7 @@ final class Prediction {
       throw new IOException(
           "POST " + infer + " answered " + answer.statusCode() + ": " + answer.body());
     }
-    JsonNode out = JSON.readTree(answer.body()).path("outputs").path(0).path("data");
-    List<String> labels = new ArrayList<>();
-    meta.ifPresent(m -> m.path("labels").forEach(l -> labels.add(l.asText())));
-    List<Map.Entry<String, Double>> scores = new ArrayList<>();
-    for (int i = 0; i < out.size(); i++) {
-      scores.add(
-          Map.entry(
-              i < labels.size() ? labels.get(i) : "output[" + i + "]", out.get(i).asDouble()));
-    }
-    scores.sort(Comparator.comparing((Map.Entry<String, Double> e) -> e.getValue()).reversed());
-    return new Result(infer, described.toString(), scores);
+    return JSON.readTree(answer.body());
   }
 
   /** The trainer's metadata.json next to the served model, when the model is on a local claim. */

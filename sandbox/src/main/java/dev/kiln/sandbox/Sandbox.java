@@ -2,10 +2,12 @@ package dev.kiln.sandbox;
 
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.sandbox.cluster.LocalImage;
 import dev.kiln.sandbox.cluster.LocalImages;
 import dev.kiln.sandbox.cluster.ProcessLedger;
 import dev.kiln.sandbox.cluster.ServiceProxy;
 import dev.kiln.sandbox.cluster.SimulatedCluster;
+import dev.kiln.sandbox.cluster.UserImageReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +20,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Kiln with no cluster: an in-process Kubernetes API (the fabric8 mock, with Kiln's CRDs and
  * discovery for kubectl), the real Kiln operator, and a simulated cluster that runs the reference
- * images as local processes. Everything lives under one folder (kubeconfig, operator log, pod logs,
- * volumes), emptied at start.
+ * images, and the user's own Python images, as local processes. Everything lives under one folder
+ * (kubeconfig, operator log, pod logs, volumes), emptied at start.
  */
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
@@ -49,7 +54,17 @@ public final class Sandbox implements AutoCloseable {
    * working in {@code dir}, with the API server on {@code apiPort} (0: any free port).
    */
   public static Sandbox start(Path root, Path dir, int apiPort) {
-    LocalImages images = LocalImages.fromRepository(root);
+    return start(root, dir, apiPort, List.of(), notice -> {});
+  }
+
+  /**
+   * As above, with the user's own images ({@link #userImage}), looked up before the reference
+   * images; {@code notices} hears, once per image, what this machine lacks to run one of them (its
+   * Python, a package), naming what to install.
+   */
+  public static Sandbox start(
+      Path root, Path dir, int apiPort, List<LocalImage> userImages, Consumer<String> notices) {
+    LocalImages images = LocalImages.fromRepository(root).withUserImages(userImages);
     List<String> missing = images.notBuilt();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
@@ -67,7 +82,12 @@ public final class Sandbox implements AutoCloseable {
       api.writeKubeconfig(dir.resolve(KUBECONFIG), NAMESPACE);
       cluster =
           new SimulatedCluster(
-              api.newClient(), images, dir, Clock.systemUTC(), new ProcessLedger(dir));
+              api.newClient(),
+              images,
+              dir,
+              Clock.systemUTC(),
+              new ProcessLedger(dir),
+              once(notices));
       operatorClient = api.newClient();
       KilnOperator operator =
           KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
@@ -82,6 +102,26 @@ public final class Sandbox implements AutoCloseable {
       api.close();
       throw e;
     }
+  }
+
+  /**
+   * A user's image: {@code name} ({@code repository[:tag]}, matched from any registry) built from
+   * the folder {@code context}, whose Dockerfile the sandbox reads (see {@link UserImageReader}).
+   *
+   * @throws IllegalArgumentException naming what is wrong with the folder or its Dockerfile
+   */
+  public static LocalImage userImage(String name, Path context) {
+    return UserImageReader.read(name, context);
+  }
+
+  /** Each distinct notice once: a failing pod is retried and would say the same again. */
+  private static Consumer<String> once(Consumer<String> notices) {
+    Set<String> told = ConcurrentHashMap.newKeySet();
+    return notice -> {
+      if (told.add(notice)) {
+        notices.accept(notice);
+      }
+    };
   }
 
   /**

@@ -1,20 +1,24 @@
 package dev.kiln.sandbox;
 
+import dev.kiln.sandbox.cluster.LocalImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * {@code sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [FILE]}: starts the
- * sandbox, applies FILE (default {@code examples/quickstart.yaml}), prints every status change and
- * Event until each TrainingJob has finished and each ModelServer is Ready, asks every Ready
- * ModelServer for a prediction, and stops (or, with {@code --keep-running}, waits for Ctrl-C so
- * that kubectl can look around). Exit code 0 when everything succeeded, 1 when something failed or
- * the timeout passed, 2 for a usage or setup error (a file that is not YAML, or an object the API
- * server refuses, naming the fields).
+ * {@code sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [--image NAME=DIR]…
+ * [FILE]}: starts the sandbox (with the user's own images, each from its build context), applies
+ * FILE (default {@code examples/quickstart.yaml}), prints every status change and Event until each
+ * TrainingJob has finished and each ModelServer is Ready, asks every Ready ModelServer for a
+ * prediction, and stops (or, with {@code --keep-running}, waits for Ctrl-C so that kubectl can look
+ * around). Exit code 0 when everything succeeded, 1 when something failed or the timeout passed, 2
+ * for a usage or setup error (a file that is not YAML, or an object the API server refuses, naming
+ * the fields).
  */
 public final class SandboxMain {
   private final PrintStream out;
@@ -23,13 +27,20 @@ public final class SandboxMain {
     this.out = out;
   }
 
-  record Options(Path file, Path dir, int port, Duration timeout, boolean keepRunning) {
+  record Options(
+      Path file,
+      Path dir,
+      int port,
+      Duration timeout,
+      boolean keepRunning,
+      List<LocalImage> images) {
     static Options parse(String[] args, Path root) {
       Path file = root.resolve("examples/quickstart.yaml");
       Path dir = root.resolve("sandbox/target/sandbox");
       int port = 0;
       Duration timeout = Duration.ofMinutes(10);
       boolean keep = false;
+      List<LocalImage> images = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -38,6 +49,7 @@ public final class SandboxMain {
           case "--port" -> port = number(value(args, ++i, a), a, 0, 65535);
           case "--timeout" ->
               timeout = Duration.ofSeconds(number(value(args, ++i, a), a, 1, 86400));
+          case "--image" -> images.add(image(value(args, ++i, a), root));
           case "-h", "--help" -> throw new UsageException(null);
           default -> {
             if (a.startsWith("-")) {
@@ -47,10 +59,26 @@ public final class SandboxMain {
           }
         }
       }
-      if (!Files.isRegularFile(file)) {
+      if (!Files.isRegularFile(file) && !Files.isDirectory(file)) {
         throw new UsageException("no such file: " + file);
       }
-      return new Options(file, dir, port, timeout, keep);
+      return new Options(file, dir, port, timeout, keep, List.copyOf(images));
+    }
+
+    /** {@code NAME=DIR}: an image reference and its build context (relative to the repository). */
+    private static LocalImage image(String value, Path root) {
+      int eq = value.indexOf('=');
+      String name = eq < 0 ? "" : value.substring(0, eq);
+      if (eq < 0 || !name.matches("[A-Za-z0-9][A-Za-z0-9._/:-]*") || eq == value.length() - 1) {
+        throw new UsageException(
+            "--image needs NAME=DIR (an image reference and its build context): " + value);
+      }
+      Path dir = Path.of(value.substring(eq + 1));
+      try {
+        return Sandbox.userImage(name, dir.isAbsolute() ? dir : root.resolve(dir));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--image " + value + ": " + e.getMessage());
+      }
     }
 
     private static String value(String[] args, int i, String option) {
@@ -84,8 +112,13 @@ public final class SandboxMain {
 
   static final String USAGE =
       """
-      usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [FILE]
-        FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml)
+      usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS]
+                     [--image NAME=DIR]... [FILE]
+        FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml);
+                        a folder: each of its *.yaml files
+        --image N=DIR   run the image N (repository[:tag], any registry) from the build context
+                        DIR (its Dockerfile's ENTRYPOINT/CMD, with this machine's python3);
+                        repeatable
         --keep-running  stay up after the run, for kubectl (KUBECONFIG is printed); Ctrl-C stops
         --dir DIR       working folder: kubeconfig, logs, volumes (default sandbox/target/sandbox)
         --port N        API server port (default: any free port)
@@ -114,14 +147,20 @@ public final class SandboxMain {
     // Read before the sandbox starts: starting empties its folder, which may hold the file.
     byte[] yaml;
     try {
-      yaml = Files.readAllBytes(options.file());
+      yaml = read(options.file());
     } catch (IOException e) {
       out.println("sandbox: cannot read " + options.file() + ": " + e);
       return 2;
     }
     Sandbox sandbox;
     try {
-      sandbox = Sandbox.start(root, options.dir(), options.port());
+      sandbox =
+          Sandbox.start(
+              root,
+              options.dir(),
+              options.port(),
+              options.images(),
+              notice -> out.println("sandbox: " + notice));
     } catch (RuntimeException e) {
       out.println("sandbox: cannot start: " + e.getMessage());
       return 2;
@@ -148,6 +187,22 @@ public final class SandboxMain {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  /** The file, or every *.yaml of a folder in name order (as {@code kubectl apply -f DIR}). */
+  static byte[] read(Path file) throws IOException {
+    if (!Files.isDirectory(file)) {
+      return Files.readAllBytes(file);
+    }
+    List<Path> files;
+    try (var list = Files.list(file)) {
+      files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    StringBuilder all = new StringBuilder();
+    for (Path f : files) {
+      all.append("---\n").append(Files.readString(f)).append('\n');
+    }
+    return all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static double seconds(Instant since) {

@@ -50,4 +50,33 @@ class SandboxOptionsTest {
         .hasMessageContaining("no such file: ")
         .hasMessageContaining("nope.yaml");
   }
+
+  @Test
+  void imagesAreBuildContextsRelativeToTheRepositoryAndAFolderAppliesEachOfItsFiles() {
+    var o =
+        SandboxMain.Options.parse(
+            new String[] {
+              "--image",
+              "registry.example/kiln-examples/sklearn-train:1=examples/sklearn-classic/train",
+              "--image",
+              "sklearn-server=" + ROOT.resolve("examples/sklearn-classic/server"),
+              "examples/sklearn-classic"
+            },
+            ROOT);
+    assertThat(o.images())
+        .extracting(i -> i.reference())
+        .containsExactly("registry.example/kiln-examples/sklearn-train:1", "sklearn-server");
+    assertThat(o.images().get(0).workdir())
+        .isEqualTo(ROOT.resolve("examples/sklearn-classic/train"));
+    assertThat(o.file()).isEqualTo(ROOT.resolve("examples/sklearn-classic"));
+  }
+
+  @Test
+  void aWrongImageOptionNamesWhatIsWrong() {
+    assertThatThrownBy(() -> SandboxMain.Options.parse(new String[] {"--image", "train"}, ROOT))
+        .hasMessage("--image needs NAME=DIR (an image reference and its build context): train");
+    assertThatThrownBy(
+            () -> SandboxMain.Options.parse(new String[] {"--image", "train=examples"}, ROOT))
+        .hasMessage("--image train=examples: no Dockerfile in " + ROOT.resolve("examples"));
+  }
 }

@@ -12,9 +12,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A reference image as the sandbox runs it: the final stage of its Dockerfile (title, version, ENV,
- * ENTRYPOINT, CMD) with its working directory mapped to the Maven module's {@code target/} folder,
- * where the build put exactly the files the Dockerfile copies into the image.
+ * An image as the sandbox runs it: the final stage of its Dockerfile (ENV, USER, ENTRYPOINT, CMD)
+ * and the folder that stands for its working directory. A reference image ({@link #fromDockerfile})
+ * is named by its title and version labels and runs from the Maven module's {@code target/} folder,
+ * where the build put exactly the files the Dockerfile copies into the image. A user's image
+ * ({@link UserImageReader}) is named by the user, runs from its build context, and {@code paths}
+ * maps the folders its Dockerfile copies into (container path to host folder).
+ *
+ * @param title the repository, with or without registry and path ({@code kiln-trainer}, {@code
+ *     registry.example/team/train})
+ * @param version the tag; null matches any
+ * @param user the final stage's USER, null when it sets none (the image then runs as root)
+ * @param launcher what its command runs with: this JDK's java, or the host's Python
  */
 public record LocalImage(
     String title,
@@ -22,14 +31,40 @@ public record LocalImage(
     Map<String, String> env,
     List<String> entrypoint,
     List<String> cmd,
-    Path workdir) {
+    Path workdir,
+    String user,
+    Map<String, Path> paths,
+    Launcher launcher) {
+
+  /** The program a container of the image runs, which the host has to provide. */
+  public enum Launcher {
+    /** Kiln's reference images: this JDK's {@code java}. */
+    JAVA,
+    /** A user's image: the host's Python ({@link HostPython}). */
+    PYTHON
+  }
+
+  /** A reference image: no image paths beyond its working directory. */
+  public LocalImage(
+      String title,
+      String version,
+      Map<String, String> env,
+      List<String> entrypoint,
+      List<String> cmd,
+      Path workdir,
+      String user) {
+    this(title, version, env, entrypoint, cmd, workdir, user, Map.of(), Launcher.JAVA);
+  }
 
   private static final Pattern PAIR =
       Pattern.compile("([A-Za-z0-9_.-]+)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
   private static final Pattern COPY_FROM =
       Pattern.compile("COPY\\s+--from=\\S+\\s+/src/(\\S+)\\s+(\\S+)");
 
-  /** Whether {@code ref} (registry/repository:tag) names this image. */
+  /**
+   * Whether {@code ref} (registry/repository:tag) names this image: the same repository, or one
+   * ending in {@code /<title>} (any registry), and the same tag unless either names none.
+   */
   public boolean matches(String ref) {
     String name = ref;
     String tag = null;
@@ -42,12 +77,12 @@ public record LocalImage(
       tag = name.substring(colon + 1);
       name = name.substring(0, colon);
     }
-    String repository = name.substring(name.lastIndexOf('/') + 1);
-    return repository.equals(title) && (tag == null || tag.equals(version));
+    boolean repository = name.equals(title) || name.endsWith("/" + title);
+    return repository && (tag == null || version == null || tag.equals(version));
   }
 
   public String reference() {
-    return title + ":" + version;
+    return version == null ? title : title + ":" + version;
   }
 
   /**
@@ -66,6 +101,7 @@ public record LocalImage(
     List<String> entrypoint = List.of();
     List<String> cmd = List.of();
     Path workdir = null;
+    String user = null;
     for (String line : lines) {
       String keyword = line.split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
       String rest = line.substring(keyword.length()).strip();
@@ -76,7 +112,9 @@ public record LocalImage(
           entrypoint = List.of();
           cmd = List.of();
           workdir = null;
+          user = null;
         }
+        case "USER" -> user = rest;
         case "LABEL" -> labels.putAll(pairs(rest));
         case "ENV" -> env.putAll(pairs(rest));
         case "ENTRYPOINT" -> entrypoint = jsonArray(rest, dockerfile);
@@ -93,7 +131,7 @@ public record LocalImage(
               + ": needs the labels org.opencontainers.image.title and .version, an ENTRYPOINT"
               + " and COPY --from=build /src/<module>/target/<file> instructions");
     }
-    return new LocalImage(title, version, Map.copyOf(env), entrypoint, cmd, workdir);
+    return new LocalImage(title, version, Map.copyOf(env), entrypoint, cmd, workdir, user);
   }
 
   /** The image's files come from one build folder; that folder is its working directory. */

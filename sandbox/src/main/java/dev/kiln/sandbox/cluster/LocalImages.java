@@ -9,15 +9,29 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The sandbox's image "registry": the reference images of this repository ({@code
+ * The sandbox's image "registry": the user's own images ({@code --image NAME=DIR}, looked up first,
+ * so one may stand in for a reference image) and the reference images of this repository ({@code
  * images/<module>/Dockerfile}), found by repository name and tag. Every other image cannot be
  * pulled, as on a cluster that cannot reach its registry.
  */
 public final class LocalImages {
   private final List<LocalImage> images;
+  private final List<LocalImage> users;
 
   public LocalImages(List<LocalImage> images) {
+    this(images, List.of());
+  }
+
+  private LocalImages(List<LocalImage> images, List<LocalImage> users) {
     this.images = List.copyOf(images);
+    this.users = List.copyOf(users);
+  }
+
+  /** These images and the user's, which are found first. */
+  public LocalImages withUserImages(List<LocalImage> userImages) {
+    List<LocalImage> all = new java.util.ArrayList<>(users);
+    all.addAll(userImages);
+    return new LocalImages(images, all);
   }
 
   /** Every {@code images/*}/Dockerfile of the repository that builds a runnable jar. */
@@ -37,7 +51,7 @@ public final class LocalImages {
   }
 
   public Optional<LocalImage> find(String ref) {
-    return images.stream().filter(i -> i.matches(ref)).findFirst();
+    return Stream.concat(users.stream(), images.stream()).filter(i -> i.matches(ref)).findFirst();
   }
 
   /** The image a container names, as a kubelet pulls it: any other is ErrImagePull. */
@@ -49,13 +63,21 @@ public final class LocalImages {
                     "ErrImagePull",
                     "failed to pull image \""
                         + ref
-                        + "\": not found (the sandbox has only the reference images: "
+                        + "\": not found (the sandbox has "
                         + describe()
-                        + ")"));
+                        + "; run your own with --image "
+                        + ref
+                        + "=<build context>)"));
   }
 
+  /** The reference images. */
   public List<LocalImage> all() {
     return images;
+  }
+
+  /** The user's images (--image). */
+  public List<LocalImage> users() {
+    return users;
   }
 
   /** The images whose build output is missing, so the sandbox cannot run them. */
@@ -68,6 +90,14 @@ public final class LocalImages {
 
   /** For error messages: what the sandbox can run. */
   public String describe() {
-    return String.join(", ", images.stream().map(LocalImage::reference).toList());
+    String reference =
+        "the reference images "
+            + String.join(", ", images.stream().map(LocalImage::reference).toList());
+    return users.isEmpty()
+        ? reference
+        : "your images "
+            + String.join(", ", users.stream().map(LocalImage::reference).toList())
+            + " and "
+            + reference;
   }
 }

@@ -3,37 +3,50 @@ package dev.kiln.sandbox.cluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
- * What the sandbox's node gives every pod it runs: the API, the local images, pod addresses,
- * volumes, container environments, the ledger of started processes and the clock.
+ * What the sandbox's node gives every pod it runs: the API, the local images, pod addresses and
+ * cluster names, volumes, container environments, the host's Python and its import check, the
+ * ledger of started processes, the clock, and where to tell the sandbox's user what this machine
+ * lacks.
  */
 record Node(
     KubernetesClient client,
     LocalImages images,
     PodNetwork network,
+    ClusterDns dns,
     PodVolumes volumes,
     ContainerEnvironment environment,
+    PythonImports imports,
     ProcessLedger ledger,
-    Clock clock) {
+    Clock clock,
+    Consumer<String> notices) {
 
-  /** A node whose volumes and environments read ConfigMaps and Secrets through {@code client}. */
-  static Node of(
-      KubernetesClient client,
+  /** The parts of a node that are not the API's or the volumes'. */
+  record Host(
       LocalImages images,
       PodNetwork network,
-      VolumeProvisioner provisioner,
+      ClusterDns dns,
+      HostPython python,
       ProcessLedger ledger,
-      Clock clock) {
+      Clock clock,
+      Consumer<String> notices) {}
+
+  /** A node whose volumes and environments read ConfigMaps and Secrets through {@code client}. */
+  static Node of(KubernetesClient client, VolumeProvisioner provisioner, Host host) {
     ConfigSources sources = new ConfigSources(client);
     return new Node(
         client,
-        images,
-        network,
+        host.images(),
+        host.network(),
+        host.dns(),
         new PodVolumes(client, sources, provisioner),
         new ContainerEnvironment(sources),
-        ledger,
-        clock);
+        new PythonImports(host.python()),
+        host.ledger(),
+        host.clock(),
+        host.notices());
   }
 
   Instant now() {

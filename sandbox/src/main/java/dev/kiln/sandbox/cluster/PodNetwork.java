@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,12 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server can both listen on port 8080. Services get addresses from 127.1.0.0/16 (see {@link
  * ServiceProxy}). An address whose ports something else on this machine already listens on (another
  * sandbox, or what a killed one left behind) is skipped, so traffic never reaches a stranger.
+ *
+ * <p>A pod with a host name and a subdomain (an Indexed Job's pod under its headless Service) has a
+ * DNS name, {@code <hostname>.<subdomain>.<namespace>.svc}; its address is bound to that name the
+ * first time either the pod starts or another pod's environment names it, so worker 1 can be told
+ * worker 0's address before worker 0 exists, and a retried pod keeps its name's address.
  */
 final class PodNetwork {
   private static final int ATTEMPTS = 100;
 
   private final AtomicInteger nextPod = new AtomicInteger(2);
   private final AtomicInteger nextService = new AtomicInteger(1);
+  private final Map<String, String> named = new ConcurrentHashMap<>();
 
   /** A pod address on which every one of {@code ports} is free. */
   String allocate(Collection<Integer> ports) {
@@ -34,6 +42,22 @@ final class PodNetwork {
       }
     }
     throw new IllegalStateException("no free loopback address for ports " + ports);
+  }
+
+  /**
+   * The address of the DNS name {@code <hostname>.<subdomain>.<namespace>}, the same on every call:
+   * one where {@code ports} are free if there is one, else any.
+   */
+  String named(String namespace, String hostname, String subdomain, Collection<Integer> ports) {
+    return named.computeIfAbsent(
+        hostname + "." + subdomain + "." + namespace,
+        name -> {
+          try {
+            return allocate(ports);
+          } catch (IllegalStateException e) {
+            return allocate(List.of()); // the port is taken everywhere: the process will say so
+          }
+        });
   }
 
   /** A Service address with every one of {@code ports} listening; the caller owns the sockets. */

@@ -61,7 +61,7 @@ final class PodRunner implements Runnable {
   @Override
   public void run() {
     try {
-      state.ip = node.network().allocate(containerPorts());
+      state.ip = address();
       state.startTime = Kubelet.format(node.now());
       condition("PodScheduled", false, null, null);
       schedule();
@@ -203,6 +203,20 @@ final class PodRunner implements Runnable {
           c.status(node.images().find(c.spec.getImage()).map(LocalImage::reference).orElse(null)));
     }
     return out;
+  }
+
+  /**
+   * The pod's address: the one of its DNS name when it has one (a host name and a subdomain, as an
+   * Indexed Job's pods under a headless Service), else a new one.
+   */
+  private String address() {
+    String hostname = pod.getSpec().getHostname();
+    String subdomain = pod.getSpec().getSubdomain();
+    if (hostname != null && !hostname.isEmpty() && subdomain != null && !subdomain.isEmpty()) {
+      return node.network()
+          .named(pod.getMetadata().getNamespace(), hostname, subdomain, containerPorts());
+    }
+    return node.network().allocate(containerPorts());
   }
 
   /** The ports the pod's containers declare: its address must have them free. */

@@ -22,7 +22,11 @@ import java.time.Instant;
  */
 final class Prober {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      HttpClient.newBuilder()
+          // HTTP/1.1 as the kubelet: an h2c upgrade request gets a 400 from some servers (uvicorn).
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
 
   private final Probe probe;
   private final Container container;

@@ -9,9 +9,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * The processes the sandbox started, one pid a line in {@code <dir>/processes}. A sandbox stopped
+ * The processes the sandbox started, one a line in {@code <dir>/processes}: the pid and the start
+ * time, which together name one process (a pid alone may have been reused since). A sandbox stopped
  * normally (Ctrl-C, SIGTERM, or the end of its run) stops its processes itself; one killed with
- * SIGKILL cannot, so the next sandbox started in the same folder stops what the ledger lists first.
+ * SIGKILL cannot, so the next sandbox started in the same folder stops what the ledger lists first,
+ * with the processes they started (torchrun's workers, say).
  */
 public final class ProcessLedger {
   private final Path file;
@@ -24,7 +26,10 @@ public final class ProcessLedger {
     try {
       Files.writeString(
           file,
-          process.pid() + "\n",
+          process.pid()
+              + " "
+              + process.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)
+              + "\n",
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
@@ -33,26 +38,31 @@ public final class ProcessLedger {
     }
   }
 
-  /** Stops the listed processes that still run a java program started from this sandbox. */
+  /** Stops the listed processes that still run, and what they started. */
   public static void stopLeftovers(Path dir) {
     Path file = dir.resolve("processes");
     if (!Files.exists(file)) {
       return;
     }
-    List<String> pids;
+    List<String> lines;
     try {
-      pids = Files.readAllLines(file);
+      lines = Files.readAllLines(file);
     } catch (IOException e) {
       return;
     }
-    String folder = dir.toAbsolutePath().toString();
-    for (String line : pids) {
-      if (line.isBlank()) {
+    for (String line : lines) {
+      String[] fields = line.strip().split("\\s+", -1);
+      if (fields.length != 2) {
         continue;
       }
-      ProcessHandle.of(Long.parseLong(line.strip()))
-          .filter(p -> p.info().commandLine().map(c -> c.contains(folder)).orElse(false))
-          .ifPresent(ProcessHandle::destroyForcibly);
+      long started = Long.parseLong(fields[1]);
+      ProcessHandle.of(Long.parseLong(fields[0]))
+          .filter(p -> p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false))
+          .ifPresent(
+              p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+              });
     }
   }
 }

@@ -71,6 +71,11 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
                 + (clusterUrl.getRawPath() == null ? "" : clusterUrl.getRawPath())));
   }
 
+  /** The kube-proxy address of a Service, if it has one (a headless Service has none). */
+  Optional<String> address(String namespace, String name) {
+    return Optional.ofNullable(services.get(namespace + "/" + name)).map(Proxied::address);
+  }
+
   @Override
   public void onAdd(Service svc) {
     if (svc.getSpec().getSelector() == null

@@ -10,12 +10,13 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The parts of a Kubernetes cluster the sandbox simulates next to its API server, each talking to
  * it only through the API, as the real ones do: a kubelet that runs pods as local processes of the
- * reference images, the Job and Deployment controllers, a volume provisioner, the garbage
- * collector, and kube-proxy with cluster DNS ({@link #services()}).
+ * reference images and the user's Python images, the Job and Deployment controllers, a volume
+ * provisioner, the garbage collector, and kube-proxy with cluster DNS ({@link #services()}).
  */
 public final class SimulatedCluster implements AutoCloseable {
   private final ServiceProxy services;
@@ -29,6 +30,20 @@ public final class SimulatedCluster implements AutoCloseable {
    */
   public SimulatedCluster(
       KubernetesClient client, LocalImages images, Path dir, Clock clock, ProcessLedger ledger) {
+    this(client, images, dir, clock, ledger, notice -> {});
+  }
+
+  /**
+   * As above; {@code notices} hears what this machine lacks to run a user's image (its Python, a
+   * package), in a line that names what to install.
+   */
+  public SimulatedCluster(
+      KubernetesClient client,
+      LocalImages images,
+      Path dir,
+      Clock clock,
+      ProcessLedger ledger,
+      Consumer<String> notices) {
     SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
     pods.addIndexers(Owners.index());
     SharedIndexInformer<Job> jobs = client.batch().v1().jobs().inAnyNamespace().runnableInformer(0);
@@ -42,23 +57,24 @@ public final class SimulatedCluster implements AutoCloseable {
     PodNetwork network = new PodNetwork();
     VolumeProvisioner provisioner = new VolumeProvisioner(client, dir.resolve("volumes"));
     provisioner.watch(claims);
+    services = new ServiceProxy(network, pods);
+    HostPython python = new HostPython(HostPython.configuredInterpreter(), dir.resolve("python"));
+    ClusterDns dns = new ClusterDns(network, services::address);
     Kubelet kubelet =
         new Kubelet(
-            Node.of(client, images, network, provisioner, ledger, clock), dir.resolve("pods"));
+            Node.of(
+                client,
+                provisioner,
+                new Node.Host(images, network, dns, python, ledger, clock, notices)),
+            dir.resolve("pods"));
     kubelet.watch(pods);
     var controllers = new PodOwnerController.Cluster(client, pods, clock);
     JobController jobController = new JobController(controllers, jobs);
     jobController.start();
     DeploymentController deploymentController = new DeploymentController(controllers, deployments);
     deploymentController.start();
-    services = new ServiceProxy(network, pods);
     services.watch(serviceInformer);
-    GarbageCollector garbageCollector = new GarbageCollector(client);
-    garbageCollector.watch(pods);
-    garbageCollector.watch(jobs);
-    garbageCollector.watch(deployments);
-    garbageCollector.watchCustom("kiln.dev/v1alpha1", "TrainingJob");
-    garbageCollector.watchCustom("kiln.dev/v1alpha1", "ModelServer");
+    GarbageCollector garbageCollector = garbageCollector(client, pods, jobs, deployments);
 
     claims.run();
     pods.run();
@@ -78,6 +94,21 @@ public final class SimulatedCluster implements AutoCloseable {
             services::close,
             serviceInformer::close,
             pods::close);
+  }
+
+  /** Deletes pods, Jobs, Deployments and Kiln's resources' children with their owners. */
+  private static GarbageCollector garbageCollector(
+      KubernetesClient client,
+      SharedIndexInformer<Pod> pods,
+      SharedIndexInformer<Job> jobs,
+      SharedIndexInformer<Deployment> deployments) {
+    GarbageCollector garbageCollector = new GarbageCollector(client);
+    garbageCollector.watch(pods);
+    garbageCollector.watch(jobs);
+    garbageCollector.watch(deployments);
+    garbageCollector.watchCustom("kiln.dev/v1alpha1", "TrainingJob");
+    garbageCollector.watchCustom("kiln.dev/v1alpha1", "ModelServer");
+    return garbageCollector;
   }
 
   /** kube-proxy and cluster DNS: the local address of a Service's cluster URL. */

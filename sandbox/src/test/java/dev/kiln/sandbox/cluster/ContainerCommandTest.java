@@ -25,7 +25,8 @@ class ContainerCommandTest {
           Map.of("KILN_PVC_ROOT", "/mnt/pvc", "FROM_IMAGE", "image"),
           List.of("java", "-jar", "kiln-loader.jar"),
           List.of("--help"),
-          Path.of("/opt/images/loader/target"));
+          Path.of("/opt/images/loader/target"),
+          "65532:65532");
 
   private ContainerCommand command(Container c, Map<String, String> env) throws Exception {
     ContainerRoot root =
@@ -37,7 +38,15 @@ class ContainerCommandTest {
                 Files.createDirectories(dir.resolve("data")),
                 "tmp",
                 Files.createDirectories(dir.resolve("tmp"))));
-    return ContainerCommand.of(c, loader, env, root, "pod-1", "127.0.0.9", dir.resolve("term"));
+    ContainerSite site =
+        new ContainerSite(
+            "pod-1",
+            "127.0.0.9",
+            root,
+            new ClusterDns(new PodNetwork(), (ns, name) -> java.util.Optional.empty()),
+            dir.resolve("term"));
+    return ContainerCommand.of(
+        c, loader, env, site, new HostPython(Path.of("/usr/bin/python3"), dir.resolve("py")));
   }
 
   @Test

@@ -40,7 +40,7 @@ class LocalImageTest {
   void anImageIsFoundByRepositoryNameAndTagFromAnyRegistry() {
     LocalImage trainer =
         new LocalImage(
-            "kiln-trainer", "0.1.0", java.util.Map.of(), List.of("java"), List.of(), ROOT);
+            "kiln-trainer", "0.1.0", java.util.Map.of(), List.of("java"), List.of(), ROOT, null);
     assertThat(trainer.matches("ghcr.io/kiln-dev/kiln-trainer:0.1.0")).isTrue();
     assertThat(trainer.matches("localhost:5000/kiln-trainer:0.1.0")).isTrue();
     assertThat(trainer.matches("kiln-trainer")).isTrue();

@@ -1,0 +1,84 @@
+package dev.kiln.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stock image without USER runs as root; under Kiln's restricted default (runAsNonRoot) the
+ * kubelet refuses to start it, and the run fails fast saying why instead of waiting forever.
+ */
+class RootOnlyImageIT {
+  static final String IMAGE = "registry.example/e2e/root-only:1";
+  private static E2eCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster =
+        E2eCluster.start(
+            RootOnlyImageIT.class, Map.of(IMAGE, "e2e/src/test/resources/images/root-only"));
+    assumeTrue(cluster.isSandbox(), "the test image is not published: the sandbox builds none");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aRootOnlyImageIsRefusedByTheKubeletAndTheRunFailsSayingWhy() {
+    String ns = cluster.namespace("root-only");
+    cluster.apply(
+        ns,
+        """
+        apiVersion: kiln.dev/v1alpha1
+        kind: TrainingJob
+        metadata:
+          name: as-root
+        spec:
+          image: %s
+          startupDeadlineSeconds: 15
+          workspace:
+            size: 1Gi
+        """
+            .formatted(IMAGE));
+
+    cluster.awaitTrainingJob(
+        ns,
+        "as-root",
+        t -> {
+          List<Pod> pods = cluster.pods(ns, "job-name", "as-root-1");
+          assertThat(pods).hasSize(1);
+          Pod pod = pods.get(0);
+          ContainerStatus trainer = pod.getStatus().getContainerStatuses().get(0);
+          ContainerStateWaiting waiting = trainer.getState().getWaiting();
+          assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
+          assertThat(waiting.getMessage())
+              .isEqualTo(
+                  "container has runAsNonRoot and image will run as root (pod: \"%s_%s(%s)\", container: trainer)"
+                      .formatted(pod.getMetadata().getName(), ns, pod.getMetadata().getUid()));
+        });
+
+    TrainingJob failed =
+        cluster.awaitTrainingJob(
+            ns,
+            "as-root",
+            t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Failed));
+    // Kiln names the pod's reason now; with the pod security opt-in it says ImageRunsAsRoot.
+    assertThat(failed.getStatus().getFailure().getReason())
+        .isIn("CreateContainerConfigError", "ImageRunsAsRoot");
+    assertThat(failed.getStatus().getFailure().getMessage()).contains("root");
+  }
+}
