@@ -3,6 +3,7 @@ package dev.kiln.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -38,22 +39,10 @@ class RootOnlyImageIT {
   }
 
   @Test
-  void aRootOnlyImageIsRefusedByTheKubeletAndTheRunFailsSayingWhy() {
+  void aRootOnlyImageFailsFastSayingHowToOptIn() {
     String ns = cluster.namespace("root-only");
-    cluster.apply(
-        ns,
-        """
-        apiVersion: kiln.dev/v1alpha1
-        kind: TrainingJob
-        metadata:
-          name: as-root
-        spec:
-          image: %s
-          startupDeadlineSeconds: 15
-          workspace:
-            size: 1Gi
-        """
-            .formatted(IMAGE));
+    // No startupDeadlineSeconds: the default is 600 s, so only a fast failure passes in time.
+    cluster.apply(ns, trainingJob("as-root", ""));
 
     cluster.awaitTrainingJob(
         ns,
@@ -76,9 +65,45 @@ class RootOnlyImageIT {
             ns,
             "as-root",
             t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Failed));
-    // Kiln names the pod's reason now; with the pod security opt-in it says ImageRunsAsRoot.
-    assertThat(failed.getStatus().getFailure().getReason())
-        .isIn("CreateContainerConfigError", "ImageRunsAsRoot");
-    assertThat(failed.getStatus().getFailure().getMessage()).contains("root");
+    assertThat(failed.getStatus().getFailure().getReason()).isEqualTo("ImageRunsAsRoot");
+    assertThat(failed.getStatus().getFailure().getMessage())
+        .contains(IMAGE)
+        .contains("spec.pod.securityLevel: baseline")
+        .contains("spec.pod.runAsUser");
+    assertThat(failed.getStatus().getAttempts()).as("not retried").isEqualTo(1);
+  }
+
+  @Test
+  void withTheOptInItRunsAndTheStatusNamesTheLevelThePodsNeed() {
+    String ns = cluster.namespace("root-opt-in");
+    cluster.apply(ns, trainingJob("opted-in", "  pod:\n    securityLevel: baseline\n"));
+
+    TrainingJob done =
+        cluster.awaitTrainingJob(
+            ns,
+            "opted-in",
+            t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Succeeded));
+    assertThat(done.getStatus().getPodSecurityLevel()).isEqualTo(PodSecurityLevel.baseline);
+    assertThat(cluster.events(ns, "TrainingJob", "opted-in"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getReason()).isEqualTo("PodSecurityBaseline");
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage()).contains("baseline");
+            });
+  }
+
+  private static String trainingJob(String name, String podOverrides) {
+    return """
+        apiVersion: kiln.dev/v1alpha1
+        kind: TrainingJob
+        metadata:
+          name: %s
+        spec:
+          image: %s
+          workspace:
+            size: 1Gi
+        %s"""
+        .formatted(name, IMAGE, podOverrides);
   }
 }

@@ -68,7 +68,7 @@ class SklearnClassicIT {
   void theExampleTrainsWithoutKilnCodeAndItsFastApiServerPredicts() throws Exception {
     String ns = cluster.namespace("sklearn-classic");
     cluster.applyFile(ns, E2eCluster.ROOT.resolve(EXAMPLE + "/trainingjob.yaml"));
-    cluster.apply(ns, modelServerYaml());
+    cluster.applyFile(ns, E2eCluster.ROOT.resolve(EXAMPLE + "/modelserver.yaml"));
 
     TrainingJob tj =
         cluster.awaitTrainingJob(
@@ -110,18 +110,6 @@ class SklearnClassicIT {
             "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\","
                 + " \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
     assertThat(infer.path("outputs").get(0).path("data").get(0).asText()).isEqualTo("setosa");
-  }
-
-  /**
-   * The example's ModelServer; where the API does not have {@code spec.health} yet, without it (the
-   * server also answers the default probes, the Open Inference Protocol's health paths).
-   */
-  private static String modelServerYaml() throws Exception {
-    String yaml = Files.readString(E2eCluster.ROOT.resolve(EXAMPLE + "/modelserver.yaml"));
-    String crd = Files.readString(E2eCluster.ROOT.resolve("crd/modelservers.kiln.dev.yaml"));
-    return crd.contains("readinessPath")
-        ? yaml
-        : yaml.replaceAll("(?m)^  health:\n(    .*\n)+", "");
   }
 
   private static JsonNode get(URI uri) throws Exception {

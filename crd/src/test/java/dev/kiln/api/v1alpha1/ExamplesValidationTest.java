@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every TrainingJob and ModelServer in examples/*.yaml is accepted by the committed CRDs (schema,
- * unknown fields, CEL rules), so the examples keep working when the API changes. Core kinds in the
- * same files (Secrets) are not Kiln's to check and are skipped.
+ * Every TrainingJob and ModelServer in the YAML files of examples/ and its folders is accepted by
+ * the committed CRDs (schema, unknown fields, CEL rules), so the examples keep working when the API
+ * changes. Core kinds in the same files (Secrets) are not Kiln's to check and are skipped.
  */
 class ExamplesValidationTest {
   private static final CrdValidator VALIDATOR = CrdValidator.kiln();
@@ -26,7 +26,7 @@ class ExamplesValidationTest {
 
   static Stream<Arguments> kilnDocuments() throws IOException {
     List<Arguments> documents = new ArrayList<>();
-    for (Path file : exampleFiles()) {
+    for (Path file : everyYamlFile()) {
       List<JsonNode> docs = CrdValidator.readAll(Files.readString(file));
       for (int i = 0; i < docs.size(); i++) {
         JsonNode doc = docs.get(i);
@@ -35,7 +35,7 @@ class ExamplesValidationTest {
         if (VALIDATOR.handles(apiVersion, kind)) {
           documents.add(
               Arguments.of(
-                  file.getFileName()
+                  EXAMPLES.relativize(file)
                       + " #"
                       + (i + 1)
                       + " "
@@ -47,6 +47,13 @@ class ExamplesValidationTest {
       }
     }
     return documents.stream();
+  }
+
+  /** The top-level files and those of the example folders (pytorch-ddp/, sklearn-classic/). */
+  private static List<Path> everyYamlFile() throws IOException {
+    try (Stream<Path> files = Files.walk(EXAMPLES, 2)) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
   }
 
   private static List<Path> exampleFiles() throws IOException {
