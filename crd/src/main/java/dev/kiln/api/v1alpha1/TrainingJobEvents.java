@@ -16,5 +16,8 @@ public final class TrainingJobEvents {
   public static final String RESUMED = "Resumed";
   public static final String TERMINATION_MESSAGE_INVALID = "TerminationMessageInvalid";
 
+  /** The model inspection skipped something (a metrics file value that is not a number, …). */
+  public static final String MODEL_INSPECTION_WARNING = "ModelInspectionWarning";
+
   private TrainingJobEvents() {}
 }
