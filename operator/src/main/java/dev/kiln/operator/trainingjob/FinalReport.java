@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.Artifact;
 import dev.kiln.api.v1alpha1.Progress;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.support.Pods;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
@@ -45,17 +46,24 @@ record FinalReport(
 
   /** The termination message of the trainer container that exited 0, if it left one. */
   static TerminationMessage.Parsed trainerMessage(List<Pod> pods) {
+    return succeededTrainer(pods)
+        .map(t -> TerminationMessage.parse(t.getMessage()))
+        .orElse(new TerminationMessage.Parsed(null, null));
+  }
+
+  /** The newest trainer container that exited 0: its termination message is the final report. */
+  static Optional<ContainerStateTerminated> succeededTrainer(List<Pod> pods) {
     for (Pod pod : Pods.newestFirst(pods)) {
       for (var cs : Pods.containerStatuses(pod)) {
         var t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (TrainingBatchJobBuilder.TRAINER.equals(cs.getName())
             && t != null
             && Integer.valueOf(0).equals(t.getExitCode())) {
-          return TerminationMessage.parse(t.getMessage());
+          return Optional.of(t);
         }
       }
     }
-    return new TerminationMessage.Parsed(null, null);
+    return Optional.empty();
   }
 
   /**

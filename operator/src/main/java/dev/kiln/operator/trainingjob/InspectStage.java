@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,9 @@ import java.util.Optional;
  */
 final class InspectStage {
   static final String MODEL_DIR = "KILN_MODEL_DIR (" + UploadJobBuilder.SOURCE_DIR + ")";
+
+  /** How long a finished inspect Job's pod may lag behind it in the cache. */
+  static final Duration POD_STATUS_GRACE = Duration.ofSeconds(30);
 
   private InspectStage() {}
 
@@ -68,6 +73,17 @@ final class InspectStage {
     }
     Optional<JobCondition> done = Jobs.trueCondition(inspect, Jobs.COMPLETE);
     Optional<JobCondition> failed = Jobs.trueCondition(inspect, Jobs.FAILED);
+    Optional<Instant> awaited =
+        done.or(() -> failed)
+            .filter(c -> ModelInspection.terminations(pods).isEmpty())
+            .map(c -> Times.parse(c.getLastTransitionTime()))
+            .map(at -> at.plus(POD_STATUS_GRACE))
+            .filter(until -> f.now().isBefore(until));
+    if (awaited.isPresent()) {
+      // The Job's end reached this cache before its pod's: the pod has the result.
+      return inspecting("The inspection ended; waiting for its pod's final status")
+          .withRecheck(Recheck.until(f.now(), awaited.get()));
+    }
     if (done.isPresent()) {
       return inspected(f, pods, inspect, done.get());
     }
@@ -75,7 +91,9 @@ final class InspectStage {
       return PhaseDecision.failed(
           failure(pods, failed.get()), ActiveRun.transitionTime(failed.get(), f.now()));
     }
-    if (inspect == null && PodFailures.trainerRunning(f.pods(), TrainingBatchJobBuilder.TRAINER)) {
+    if (inspect == null
+        && FinalReport.succeededTrainer(f.pods()).isEmpty()
+        && PodFailures.trainerRunning(f.pods(), TrainingBatchJobBuilder.TRAINER)) {
       // The Job says done before the pod's last update reached this cache: wait for the trainer's
       // termination message, which says what to check.
       return inspecting("Training finished; waiting for the trainer pod's final status");
@@ -90,7 +108,9 @@ final class InspectStage {
     String at = ActiveRun.transitionTime(done, f.now());
     ModelInspection.Read read =
         ModelInspection.read(pods)
-            .orElse(new ModelInspection.Read(null, "the inspect pod's result is gone"));
+            .orElse(
+                new ModelInspection.Read(
+                    null, "the inspect Job completed, but its pod and the result are gone"));
     if (read.inspection() == null) {
       return PhaseDecision.failed(Failures.of(INSPECTION_FAILED, read.problem()), at);
     }

@@ -101,6 +101,55 @@ class InspectStageTest {
     assertThat(condition(outcome.status(), "Running").getReason()).isEqualTo("InspectingModel");
   }
 
+  @Test
+  void aFinishedInspectionWhosePodLagsIsAwaitedThenFailsWhenItNeverComes() {
+    // The inspect Job ended at T0+85; its pod is not in the cache.
+    Observed lagging =
+        new Observed(
+            trainingJob(),
+            List.of(),
+            completeJob(),
+            List.of(plainTrainer()),
+            T0.plusSeconds(86),
+            null,
+            Inspections.job("Complete"),
+            null);
+    Outcome waiting = calculator.calculate(lagging);
+    assertThat(waiting.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
+    assertThat(condition(waiting.status(), "Running").getMessage())
+        .isEqualTo("The inspection ended; waiting for its pod's final status");
+    assertThat(waiting.recheckAfter().orElseThrow())
+        .isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
+
+    Outcome gone =
+        calculator.calculate(
+            new Observed(
+                lagging.trainingJob(),
+                List.of(),
+                lagging.job(),
+                lagging.pods(),
+                T0.plusSeconds(116),
+                null,
+                lagging.inspectJob(),
+                null));
+    assertThat(gone.status().getFailure().getReason()).isEqualTo("InspectionFailed");
+    assertThat(gone.status().getFailure().getMessage())
+        .isEqualTo("the inspect Job completed, but its pod and the result are gone");
+  }
+
+  @Test
+  void aSucceededTrainerIsEnoughEvenIfAnotherPodStillLooksRunning() {
+    Outcome o =
+        calculator.calculate(
+            new Observed(
+                trainingJob(),
+                List.of(),
+                completeJob(),
+                List.of(pod("p0", running()), contractTrainer(Inspections.SHA)),
+                T0.plusSeconds(81)));
+    assertThat(o.jobAction()).isEqualTo(JobAction.CREATE_INSPECT);
+  }
+
   // ---- the two kinds of trainer
   // ------------------------------------------------------------------
 
