@@ -114,13 +114,13 @@ final class Inspection {
     if (candidates.isEmpty()) {
       throw new LoaderException(
           LoaderException.NOT_FOUND,
-          "no model file in "
-              + under
-              + ": no file ending in "
+          "found no model file (ending in "
               + Format.allExtensions()
-              + " (the metrics file "
+              + ") in "
+              + under
+              + "; the metrics file "
               + metricsFile
-              + " does not count)");
+              + " does not count");
     }
     Candidate first = candidates.get(0);
     if (candidates.size() > 1) {
