@@ -136,21 +136,21 @@ public final class Loader {
     try {
       result = Inspection.run(dir, options);
     } catch (LoaderException e) {
-      writeQuietly(log, Inspection.errorJson(e.getMessage()));
+      writeQuietly(log, InspectionJson.errorJson(e.getMessage()));
       throw e;
     } catch (IOException e) {
-      writeQuietly(log, Inspection.errorJson(Messages.describe(e)));
+      writeQuietly(log, InspectionJson.errorJson(Messages.describe(e)));
       throw e;
     }
     try {
-      Files.writeString(log, Inspection.json(result));
+      Files.writeString(log, InspectionJson.of(result));
     } catch (IOException e) {
       throw new LoaderException(
           LoaderException.IO,
           "cannot write the result to " + log + " (KILN_TERMINATION_LOG): " + Messages.describe(e),
           e);
     }
-    System.out.println("kiln-loader: " + Inspection.summary(result));
+    System.out.println("kiln-loader: " + InspectionJson.summary(result));
     return 0;
   }
 
