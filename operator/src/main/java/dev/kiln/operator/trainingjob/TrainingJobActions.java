@@ -128,9 +128,10 @@ final class TrainingJobActions {
     events.normal(
         tj,
         TrainingJobEvents.JOB_DELETED,
-        "Deleted Job "
+        (names.size() == 1 ? "Deleted Job " : "Deleted Jobs ")
             + String.join(", ", names)
-            + " and its pods after ttlSecondsAfterFinished="
+            + (names.size() == 1 ? " and its pods" : " and their pods")
+            + " after ttlSecondsAfterFinished="
             + tj.getSpec().getTtlSecondsAfterFinished()
             + "; the status and the workspace stay");
   }
