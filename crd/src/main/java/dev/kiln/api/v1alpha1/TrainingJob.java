@@ -115,6 +115,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value =
         Validation.UNLESS_STARTED
+            + "(has(self.spec.metricsFile) ? has(oldSelf.spec.metricsFile) && self.spec.metricsFile == oldSelf.spec.metricsFile : !has(oldSelf.spec.metricsFile))",
+    message = "spec.metricsFile" + Validation.FROZEN_ONCE_STARTED)
+@ValidationRule(
+    value =
+        Validation.UNLESS_STARTED
             + "(has(self.spec.workers) ? has(oldSelf.spec.workers) && self.spec.workers == oldSelf.spec.workers : !has(oldSelf.spec.workers))",
     message = "spec.workers" + Validation.FROZEN_ONCE_STARTED)
 @ValidationRule(

@@ -33,6 +33,7 @@ public final class TrainingJobConditions {
 
   // Running, while it is True.
   public static final String TRAINER_RUNNING = "TrainerRunning";
+  public static final String INSPECTING_MODEL = "InspectingModel";
   public static final String UPLOADING_MODEL = "UploadingModel";
 
   // Succeeded and Suspended.
@@ -55,6 +56,9 @@ public final class TrainingJobConditions {
 
   // Failed: the reasons Kiln itself decides (status.failure.reason).
   public static final String UPLOAD_FAILED = "UploadFailed";
+  public static final String MODEL_MISSING = "ModelMissing";
+  public static final String ARTIFACT_DIGEST_MISMATCH = "ArtifactDigestMismatch";
+  public static final String INSPECTION_FAILED = "InspectionFailed";
   public static final String STARTUP_DEADLINE_EXCEEDED = "StartupDeadlineExceeded";
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
   public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";

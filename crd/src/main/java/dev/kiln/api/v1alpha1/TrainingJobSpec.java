@@ -50,6 +50,14 @@ public class TrainingJobSpec extends WorkloadSpec {
   private Output output;
 
   @JsonPropertyDescription(
+      "The metrics file a trainer without a termination message writes, relative to"
+          + " KILN_MODEL_DIR: a flat JSON object of numbers, read into status.metrics after the"
+          + " run (default metrics.json).")
+  @Size(max = 255)
+  @Pattern(Validation.RELATIVE_PATH)
+  private String metricsFile;
+
+  @JsonPropertyDescription(
       "Number of worker pods. More than 1 runs an Indexed Job with a headless Service for"
           + " rendezvous (KILN_WORKERS, KILN_WORKER_INDEX, KILN_COORDINATOR_ADDR).")
   @Min(1)

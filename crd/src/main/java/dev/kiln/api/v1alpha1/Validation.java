@@ -36,6 +36,13 @@ public final class Validation {
   /** Where a trained model can be uploaded to: an S3 prefix or a path on a PVC. */
   public static final String OUTPUT_URI = "^(" + PVC_URI + "|" + S3_URI + ")$";
 
+  /**
+   * A path relative to a directory that stays inside it: '/'-separated names, each starting with a
+   * letter, digit or '_' (so no '..', no hidden file, no absolute path).
+   */
+  public static final String RELATIVE_PATH =
+      "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$";
+
   /** A metric or hyperparameter name: letters, digits, '_', '.', '-', starting with a letter. */
   public static final String METRIC_NAME = "^[A-Za-z][A-Za-z0-9_.-]*$";
 

@@ -11,7 +11,6 @@ import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.JobAction;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /** The phase of a run that has not finished, read from its Job and pods. Pure. */
@@ -28,7 +27,8 @@ final class ActiveRun {
     Optional<JobCondition> failed = Jobs.trueCondition(job, Jobs.FAILED);
     boolean jobSuspended = Jobs.isSuspended(job);
     if (complete.isPresent()) {
-      return trained(f, job, complete.get());
+      // Training finished: Kiln inspects the model before the run succeeds (or uploads it).
+      return InspectStage.decide(f);
     } else if (failed.isPresent()) {
       return PhaseDecision.failed(
           JobFailure.explain(f, failed.get()), transitionTime(failed.get(), f.now()));
@@ -57,16 +57,6 @@ final class ActiveRun {
             && !Jobs.isSuspended(job);
     return PhaseDecision.of(previous.getPhase(), previous.getCompletionTime())
         .withAction(stop ? JobAction.SUSPEND : JobAction.NONE);
-  }
-
-  /** Training finished; with spec.output the run succeeds once the model is copied there. */
-  private static PhaseDecision trained(RunFacts f, Job job, JobCondition complete) {
-    String completed =
-        Objects.requireNonNullElse(
-            job.getStatus().getCompletionTime(), transitionTime(complete, f.now()));
-    return f.spec().getOutput() == null
-        ? PhaseDecision.of(TrainingJobPhase.Succeeded, completed)
-        : UploadStage.decide(f);
   }
 
   static String transitionTime(JobCondition c, Instant now) {

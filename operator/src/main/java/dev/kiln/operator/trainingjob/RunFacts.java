@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a phase decision on a run that has not finished reads: the observed objects, the attempts
- * and start time already worked out, and the completionTime the status had.
+ * What a phase decision on a run that has not finished reads: the observed objects (the training
+ * Job, its follow-up Jobs, the pods of all three), the attempts and start time already worked out,
+ * and the completionTime the status had.
  */
 record RunFacts(
     TrainingJob trainingJob,
     Job job,
+    Job inspectJob,
     Job uploadJob,
     List<Pod> pods,
     Instant now,

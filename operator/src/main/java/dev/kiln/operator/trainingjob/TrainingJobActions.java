@@ -9,6 +9,7 @@ import dev.kiln.operator.support.CreateIfMissing;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.JobAction;
+import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Observed;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -18,6 +19,10 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The API writes of a TrainingJob's reconcile besides its status: creating the children, the
@@ -68,12 +73,19 @@ final class TrainingJobActions {
     return job;
   }
 
-  /** What the status calculation asked for. */
-  void apply(TrainingJob tj, Job job, JobAction action) {
+  /** What the status calculation asked for, on what it observed. */
+  void apply(Observed o, JobAction action) {
+    TrainingJob tj = o.trainingJob();
+    Job job = o.job();
     switch (action) {
       case SUSPEND -> suspend(job, true);
       case RESUME -> suspend(job, false);
-      case DELETE -> delete(tj, job);
+      case DELETE -> delete(tj, job, Stream.of(o.inspectJob(), o.uploadJob()));
+      case CREATE_INSPECT -> {
+        // The trainer's report, so the inspection checks the file and digest it names.
+        TerminationMessage reported = FinalReport.trainerMessage(o.pods()).message();
+        create(InspectJobBuilder.build(tj, config, reported));
+      }
       case CREATE_UPLOAD -> {
         if (create(UploadJobBuilder.build(tj, config))) {
           events.normal(
@@ -111,17 +123,26 @@ final class TrainingJobActions {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
   }
 
-  private void delete(TrainingJob tj, Job job) {
-    jobs(job)
-        .withName(job.getMetadata().getName())
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-        .delete();
+  /** The training Job and the follow-up Jobs that exist, with their pods. */
+  private void delete(TrainingJob tj, Job job, Stream<Job> followUps) {
+    List<String> names = new ArrayList<>();
+    Stream.concat(Stream.of(job), followUps)
+        .filter(Objects::nonNull)
+        .forEach(
+            j -> {
+              jobs(j)
+                  .withName(j.getMetadata().getName())
+                  .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                  .delete();
+              names.add(j.getMetadata().getName());
+            });
     events.normal(
         tj,
         TrainingJobEvents.JOB_DELETED,
-        "Deleted Job "
-            + job.getMetadata().getName()
-            + " and its pods after ttlSecondsAfterFinished="
+        (names.size() == 1 ? "Deleted Job " : "Deleted Jobs ")
+            + String.join(", ", names)
+            + (names.size() == 1 ? " and its pods" : " and their pods")
+            + " after ttlSecondsAfterFinished="
             + tj.getSpec().getTtlSecondsAfterFinished()
             + "; the status and the workspace stay");
   }

@@ -1,5 +1,6 @@
 package dev.kiln.operator.trainingjob;
 
+import dev.kiln.api.v1alpha1.Artifact;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
@@ -8,6 +9,7 @@ import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.Times;
+import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Warning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,12 +20,15 @@ import org.slf4j.LoggerFactory;
 record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
   private static final Logger log = LoggerFactory.getLogger(TrainingJobReconciler.class);
 
-  /** The phase change, then a Warning for each unusable termination message. */
+  /**
+   * The phase change, then the warnings: an unusable termination message, what the model inspection
+   * skipped.
+   */
   void announce(
       TrainingJob tj,
       TrainingJobPhase before,
       TrainingJobStatus status,
-      List<String> warnings,
+      List<Warning> warnings,
       Instant now) {
     TrainingJobPhase after = status.getPhase();
     if (after != before && after != null) {
@@ -35,7 +40,7 @@ record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
       }
       log.info("phase {} -> {}", before, after);
     }
-    warnings.forEach(w -> events.warning(tj, TrainingJobEvents.TERMINATION_MESSAGE_INVALID, w));
+    warnings.forEach(w -> events.warning(tj, w.reason(), w.message()));
   }
 
   private void event(TrainingJob tj, TrainingJobPhase before, TrainingJobStatus status) {
@@ -43,12 +48,7 @@ record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
       case Running -> events.normal(tj, TrainingJobEvents.RUNNING, "Training started");
       case Succeeded ->
           events.normal(
-              tj,
-              TrainingJobEvents.SUCCEEDED,
-              "Training succeeded"
-                  + (status.getArtifact() != null
-                      ? "; model at " + status.getArtifact().getUri()
-                      : ""));
+              tj, TrainingJobEvents.SUCCEEDED, "Training succeeded" + model(status.getArtifact()));
       case Failed -> {
         Failure f = status.getFailure();
         events.warning(tj, f.getReason(), f.getMessage());
@@ -64,5 +64,21 @@ record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
         }
       }
     }
+  }
+
+  /** Where the model is and what Kiln recorded of it: the one Event that tells of the artifact. */
+  private static String model(Artifact a) {
+    if (a == null) {
+      return "";
+    }
+    return "; model at "
+        + a.getUri()
+        + " (sha256 "
+        + a.getSha256()
+        + ", "
+        + a.getSizeBytes()
+        + " bytes"
+        + (a.getFormat() == null ? "" : ", " + a.getFormat())
+        + ", recorded by Kiln)";
   }
 }

@@ -17,6 +17,8 @@ public final class TrainingJobNames {
   public enum Child {
     /** The Job of the run; "-1" is the run number, which stays 1 while the spec is immutable. */
     JOB("-1", TrainingContainersBuilder.TRAINER),
+    /** The follow-up Job that records the model file, its digest and the metrics file. */
+    INSPECT("-inspect", InspectJobBuilder.INSPECT),
     /** The follow-up Job that copies the model to spec.output.uri. */
     UPLOAD("-upload", UploadJobBuilder.UPLOAD),
     WORKSPACE("-workspace", "workspace"),

@@ -42,17 +42,18 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a TrainingJob into its workspace, report-token Secret, run ConfigMap, Job (and, for several
- * workers, a headless Service), and writes what it observes back into the status. Wiring only:
- * observe (caches), validate, act ({@link TrainingJobActions}), record (the status from {@link
+ * workers, a headless Service), then the follow-up Jobs that inspect the model and (with
+ * spec.output) upload it, and writes what it observes back into the status. Wiring only: observe
+ * (caches), validate, act ({@link TrainingJobActions}), record (the status from {@link
  * TrainingJobStatusCalculator}, Events from {@link TrainingJobAnnouncer}).
  *
  * <p>Hand-written and create-only rather than JOSDK dependents: the children are never updated (a
  * Job's pod template is immutable, and a run must not restart because the spec changed), and what
- * happens to the Job (suspend, resume, the upload Job, delete after the TTL) is a state machine
- * decided by the status calculation, which reads more plainly as one decision than as activation
- * conditions spread over dependents. Names are deterministic: a restarted operator finds the
- * children in its informer caches and never creates a second Job. Reads come from the caches; the
- * only API calls are creates, the status write, and the Job actions.
+ * happens to the Job (suspend, resume, the inspect and upload Jobs, delete after the TTL) is a
+ * state machine decided by the status calculation, which reads more plainly as one decision than as
+ * activation conditions spread over dependents. Names are deterministic: a restarted operator finds
+ * the children in its informer caches and never creates a second Job. Reads come from the caches;
+ * the only API calls are creates, the status write, and the Job actions.
  */
 @ControllerConfiguration(name = "trainingjob")
 public class TrainingJobReconciler implements Reconciler<TrainingJob> {
@@ -137,10 +138,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
       }
       Instant now = clock.instant();
-      Outcome outcome = calculator.calculate(observe(tj, context, problems, job, now));
+      Observed observed = observe(tj, context, problems, job, now);
+      Outcome outcome = calculator.calculate(observed);
       TrainingJobStatus status = outcome.status();
       if (job != null) {
-        actions.apply(tj, job, outcome.jobAction());
+        actions.apply(observed, outcome.jobAction());
         actions.updateAttempt(tj, previous, status);
       }
       announcer.announce(tj, phase(previous), status, outcome.warnings(), now);
@@ -156,13 +158,18 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       TrainingJob tj, Context<TrainingJob> context, List<String> problems, Job job, Instant now) {
     LiveProgress live =
         progress.progress(ResourceID.fromResource(tj), tj.getMetadata().getUid()).orElse(null);
+    Job inspect = child(tj, context, TrainingJobNames.name(tj, Child.INSPECT));
     Job upload = child(tj, context, TrainingJobNames.name(tj, Child.UPLOAD));
     // Only the pods of this run's Jobs, by owner UID: a look-alike pod has the labels too.
     List<Pod> pods =
         context.getSecondaryResources(Pod.class).stream()
-            .filter(p -> Owners.controlledBy(p, job) || Owners.controlledBy(p, upload))
+            .filter(
+                p ->
+                    Owners.controlledBy(p, job)
+                        || Owners.controlledBy(p, inspect)
+                        || Owners.controlledBy(p, upload))
             .collect(Collectors.toCollection(ArrayList::new));
-    return new Observed(tj, problems, job, pods, now, live, upload);
+    return new Observed(tj, problems, job, pods, now, live, inspect, upload);
   }
 
   /** The API server refused what the spec asks for: say so once instead of retrying. */

@@ -6,6 +6,7 @@ import static dev.kiln.api.v1alpha1.TrainingJobConditions.VALID;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobConditions;
+import dev.kiln.api.v1alpha1.TrainingJobEvents;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
@@ -31,9 +32,9 @@ import java.util.Optional;
  * Job (stop, resume, delete) and when to look again.
  *
  * <p>It composes small pure parts: {@link Attempts}, the {@link PhaseDecision} of {@link ActiveRun}
- * (with {@link StartupDeadline}, {@link JobFailure} and {@link UploadStage}), the {@link
- * FinalReport}, {@link TtlCleanup}, and the conditions ({@link TrainingConditionsTable}, {@link
- * StallCheck}, {@link ModelQualification}).
+ * (with {@link StartupDeadline}, {@link JobFailure}, {@link InspectStage} and {@link UploadStage}),
+ * the {@link FinalReport}, {@link TtlCleanup}, and the conditions ({@link TrainingConditionsTable},
+ * {@link StallCheck}, {@link ModelQualification}).
  */
 public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
 
@@ -43,13 +44,16 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
     SUSPEND,
     RESUME,
     DELETE,
+    /** Start the follow-up Job that records the model file and checks the trainer's report. */
+    CREATE_INSPECT,
     /** Start the follow-up Job that copies the model to spec.output.uri. */
     CREATE_UPLOAD
   }
 
   /**
-   * Everything the status is computed from. {@code job} is null until it exists; {@code live} is
-   * null until the trainer reports progress to this operator.
+   * Everything the status is computed from. {@code job}, {@code inspectJob} and {@code uploadJob}
+   * are null until they exist, {@code pods} are the pods of all three; {@code live} is null until
+   * the trainer reports progress to this operator.
    */
   public record Observed(
       TrainingJob trainingJob,
@@ -58,10 +62,11 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
       List<Pod> pods,
       Instant now,
       LiveProgress live,
+      Job inspectJob,
       Job uploadJob) {
     public Observed(
         TrainingJob trainingJob, List<String> specProblems, Job job, List<Pod> pods, Instant now) {
-      this(trainingJob, specProblems, job, pods, now, null, null);
+      this(trainingJob, specProblems, job, pods, now, null, null, null);
     }
 
     public Observed(
@@ -71,16 +76,19 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
         List<Pod> pods,
         Instant now,
         LiveProgress live) {
-      this(trainingJob, specProblems, job, pods, now, live, null);
+      this(trainingJob, specProblems, job, pods, now, live, null, null);
     }
   }
+
+  /** A Warning Event to emit: its reason and message. */
+  public record Warning(String reason, String message) {}
 
   /** The new status, the action on the Job, when to look again, and Warning Events to emit. */
   public record Outcome(
       TrainingJobStatus status,
       JobAction jobAction,
       Optional<Duration> recheckAfter,
-      List<String> warnings) {}
+      List<Warning> warnings) {}
 
   public Outcome calculate(Observed o) {
     TrainingJob tj = o.trainingJob();
@@ -89,7 +97,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
     s.setObservedGeneration(tj.getMetadata().getGeneration());
     ConditionSet conditions =
         new ConditionSet(previous.getConditions(), tj.getMetadata().getGeneration(), o.now());
-    List<String> warnings = new ArrayList<>();
+    List<Warning> warnings = new ArrayList<>();
     PhaseDecision decision;
     if (previous.getPhase() != null && previous.getPhase().isFinished()) {
       decision = ActiveRun.finished(previous, o.job());
@@ -108,7 +116,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
   }
 
   /** A run that has not finished: the trainer's reports, the Job's facts, then the phase. */
-  private PhaseDecision observeRun(Observed o, TrainingJobStatus s, List<String> warnings) {
+  private PhaseDecision observeRun(Observed o, TrainingJobStatus s, List<Warning> warnings) {
     LiveProgress live = o.live();
     if (live != null) {
       s.setProgress(live.progress());
@@ -126,6 +134,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
         new RunFacts(
             o.trainingJob(),
             o.job(),
+            o.inspectJob(),
             o.uploadJob(),
             o.pods(),
             o.now(),
@@ -134,27 +143,43 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
             defaultStartupDeadline);
     PhaseDecision decision = ActiveRun.decide(facts);
     if (Jobs.trueCondition(o.job(), Jobs.COMPLETE).isPresent()) {
-      report(o, s, decision, warnings);
+      report(facts, s, decision, warnings);
     }
     return decision;
   }
 
-  /** Training completed: the final report's progress, metrics and artifact. */
+  /**
+   * Training completed: the final report's progress, metrics and artifact. Its warnings are emitted
+   * once: the termination message's when the inspection starts, the inspection's when its result is
+   * first used.
+   */
   private static void report(
-      Observed o, TrainingJobStatus s, PhaseDecision decision, List<String> warnings) {
-    TrainingJobSpec spec = o.trainingJob().getSpec();
+      RunFacts f, TrainingJobStatus s, PhaseDecision decision, List<Warning> warnings) {
+    TrainingJobSpec spec = f.spec();
     boolean uploaded = spec.getOutput() != null && decision.phase() == TrainingJobPhase.Succeeded;
+    ModelInspection inspection = InspectStage.result(f).orElse(null);
     FinalReport report =
         FinalReport.of(
-            o.pods(),
-            WorkspaceClaimBuilder.claimName(o.trainingJob()),
+            f.pods(),
+            inspection,
+            WorkspaceClaimBuilder.claimName(f.trainingJob()),
             s.getProgress(),
             s.getMetrics(),
             uploaded ? spec.getOutput().getUri() : null);
     s.setProgress(report.progress());
     s.setMetrics(report.metrics());
     s.setArtifact(report.artifact());
-    report.problem().ifPresent(warnings::add);
+    if (decision.action() == JobAction.CREATE_INSPECT) {
+      report
+          .problem()
+          .ifPresent(
+              p -> warnings.add(new Warning(TrainingJobEvents.TERMINATION_MESSAGE_INVALID, p)));
+    }
+    if (inspection != null && InspectStage.leftNow(f.trainingJob().getStatus(), decision)) {
+      inspection
+          .warnings()
+          .forEach(w -> warnings.add(new Warning(TrainingJobEvents.MODEL_INSPECTION_WARNING, w)));
+    }
   }
 
   /** The decision into the status, then clean-up, conditions and when to look again. */
@@ -163,7 +188,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
       TrainingJobStatus s,
       PhaseDecision decision,
       ConditionSet conditions,
-      List<String> warnings) {
+      List<Warning> warnings) {
     TrainingJob tj = o.trainingJob();
     TrainingJobSpec spec = tj.getSpec();
     s.setPhase(decision.phase());

@@ -47,7 +47,7 @@ public final class UploadJobBuilder {
     if (output.getCredentialsSecret() != null) {
       loader.withEnvFrom(LoaderSettings.credentials(output.getCredentialsSecret()));
     }
-    return job(tj, loader.build(), plan.volumes());
+    return followUp(tj, Child.UPLOAD, loader.build(), plan.volumes());
   }
 
   /** Where the model file lands: the output URI joined with its path in the model dir. */
@@ -75,10 +75,14 @@ public final class UploadJobBuilder {
     return new Plan(volumes, mounts, List.of("download", SOURCE_DIR, claimDir + target.path()));
   }
 
-  private static Job job(TrainingJob tj, Container loader, List<Volume> volumes) {
-    Map<String, String> labels = TrainingMetadata.labels(tj, UPLOAD);
+  /**
+   * A follow-up Job of a run that runs the loader: one restricted pod without a service-account
+   * token, retried up to 3 times.
+   */
+  static Job followUp(TrainingJob tj, Child child, Container loader, List<Volume> volumes) {
+    Map<String, String> labels = TrainingMetadata.labels(tj, child.component());
     return new JobBuilder()
-        .withMetadata(TrainingMetadata.build(tj, Child.UPLOAD, true))
+        .withMetadata(TrainingMetadata.build(tj, child, true))
         .withNewSpec()
         .withBackoffLimit(3)
         .withNewTemplate()

@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 public final class KilnTestCluster implements AutoCloseable {
   public static final String NS = "team-a";
   private static final String TRAINER = "trainer";
+  private static final String INSPECT = "inspect-model";
 
   private final MockApiServer api;
   private final FaultyDispatcher faults;
@@ -236,6 +237,89 @@ public final class KilnTestCluster implements AutoCloseable {
         .editStatus(
             p -> {
               p.setStatus(ContainerStates.pod(trainer));
+              return p;
+            });
+  }
+
+  /**
+   * The Job controller and the kubelet for the run's inspect Job, once Kiln created it: its pod's
+   * {@code inspect-model} container exits 0 with the loader's result {@code message} (see {@link
+   * dev.kiln.testkit.workload.InspectResults}), and the Job completes.
+   */
+  public void inspected(String trainingJob, String message) {
+    inspection(trainingJob, 0, message, now());
+  }
+
+  /**
+   * As {@link #inspected}, with any exit code: a non-zero one fails the Job, as the pod failure
+   * policy Kiln sets does for the loader's verdicts.
+   */
+  public void inspection(String trainingJob, int exitCode, String message) {
+    inspection(trainingJob, exitCode, message, now());
+  }
+
+  /** As {@link #inspection(String, int, String)}, the Job finishing at {@code at}. */
+  public void inspection(String trainingJob, int exitCode, String message, String at) {
+    String name = trainingJob + "-inspect";
+    inspectPod(trainingJob, name + "-pod", exitCode, message, true);
+    boolean ok = exitCode == 0;
+    jobStatus(
+        name,
+        j ->
+            JobStatuses.finished(
+                j.getStatus(),
+                ok ? "Complete" : "Failed",
+                ok ? "CompletionsReached" : "PodFailurePolicy",
+                ok ? 0 : 1,
+                ok ? 1 : 0,
+                at));
+  }
+
+  /**
+   * A pod with the labels and spec of the run's inspect Job (once Kiln created it) whose {@code
+   * inspect-model} container exited so; {@code owned}: created by that Job, else a look-alike.
+   */
+  public void inspectPod(
+      String trainingJob, String podName, int exitCode, String message, boolean owned) {
+    String name = trainingJob + "-inspect";
+    Job job =
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .until(
+                () -> client.batch().v1().jobs().inNamespace(NS).withName(name).get(),
+                java.util.Objects::nonNull);
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(NS)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(podName)
+                    .withNamespace(NS)
+                    .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .withOwnerReferences(owned ? List.of(controller(job)) : List.of())
+                    .withCreationTimestamp(now())
+                    .endMetadata()
+                    .withSpec(job.getSpec().getTemplate().getSpec())
+                    .build())
+            .create();
+    client
+        .pods()
+        .inNamespace(NS)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  ContainerStates.pod(
+                      ContainerStates.status(
+                          INSPECT,
+                          ContainerStates.terminated(
+                              exitCode,
+                              exitCode == 0 ? "Completed" : "Error",
+                              message,
+                              now(),
+                              now()))));
               return p;
             });
   }

@@ -9,6 +9,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.operator.KilnOperator;
+import dev.kiln.testkit.workload.InspectResults;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,12 +93,17 @@ class MetricsScrapeIT {
               return p;
             });
     cluster.jobFinished("ok-1", "Complete", "CompletionsReached", 0, 1);
+    cluster.inspected(
+        "ok", InspectResults.artifact("model.onnx", InspectResults.sha256Of("ok"), 2048, "onnx"));
     await().atMost(WAIT).until(() -> cluster.phase("ok") == TrainingJobPhase.Succeeded);
   }
 
   private void fail(KilnTestCluster cluster) {
     cluster.client().resource(trainingJob("bad")).create();
-    await().atMost(WAIT).until(() -> cluster.jobs().size() == 2);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> cluster.jobs().stream().anyMatch(j -> j.getMetadata().getName().equals("bad-1")));
     cluster.jobFinished("bad-1", "Failed", "BackoffLimitExceeded", 4, 0);
     await().atMost(WAIT).until(() -> cluster.phase("bad") == TrainingJobPhase.Failed);
   }

@@ -6,6 +6,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.testkit.workload.InspectResults;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -48,7 +49,8 @@ final class ModelServerHelper {
 
   /**
    * The Job controller and the trainer: the TrainingJob's Job completes at {@code completedAt} with
-   * a termination message carrying the metrics and the model file.
+   * a termination message carrying the metrics and the model file, and Kiln's inspection finds that
+   * file with the digest the trainer reported ({@link #sha(String)}).
    */
   void trainingSucceeds(String trainingJob, String completedAt, String metricsJson) {
     String job = trainingJob + "-1";
@@ -60,8 +62,8 @@ final class ModelServerHelper {
             "Completed",
             "{\"metrics\":"
                 + metricsJson
-                + ",\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"sha-"
-                + trainingJob
+                + ",\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\""
+                + sha(trainingJob)
                 + "\",\"format\":\"onnx\"}}"));
     cluster.jobStatus(
         job,
@@ -79,6 +81,16 @@ final class ModelServerHelper {
                           .withLastTransitionTime(completedAt)
                           .build()));
         });
+    cluster.inspection(
+        trainingJob,
+        0,
+        InspectResults.artifact("model.onnx", sha(trainingJob), 4096, "onnx"),
+        completedAt);
+  }
+
+  /** The model digest of a TrainingJob's run. */
+  static String sha(String trainingJob) {
+    return InspectResults.sha256Of(trainingJob);
   }
 
   TrainingJob trainingJob(String name, Map<String, String> labels) {

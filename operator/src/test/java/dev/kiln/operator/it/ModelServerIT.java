@@ -130,7 +130,7 @@ class ModelServerIT {
               assertThat(s.getPhase()).isEqualTo(ModelServerPhase.Loading);
               assertThat(s.getModel().getTrainingJob()).isEqualTo("iris-train");
               assertThat(s.getModel().getTrainingJobUid()).isEqualTo(tj.getMetadata().getUid());
-              assertThat(s.getModel().getSha256()).isEqualTo("sha-iris-train");
+              assertThat(s.getModel().getSha256()).isEqualTo(ModelServerHelper.sha("iris-train"));
               assertThat(s.getModel().getUri())
                   .isEqualTo("pvc://iris-train-workspace/model/model.onnx");
             });

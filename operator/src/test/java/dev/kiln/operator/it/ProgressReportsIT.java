@@ -8,6 +8,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.testkit.api.RequestLog;
+import dev.kiln.testkit.workload.InspectResults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,6 +169,10 @@ class ProgressReportsIT {
         "gated-1-b",
         KilnTestCluster.terminated(0, "Completed", "{\"metrics\":{\"accuracy\":0.9}}"));
     cluster.jobFinished("gated-1", "Complete", "CompletionsReached", 0, 1);
+    cluster.inspected(
+        "gated",
+        InspectResults.of(
+            "model.onnx", InspectResults.sha256Of("gated"), 64, "onnx", "{\"accuracy\":0.99}"));
 
     await()
         .atMost(Duration.ofSeconds(10))

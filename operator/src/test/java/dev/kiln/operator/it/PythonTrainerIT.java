@@ -108,6 +108,9 @@ class PythonTrainerIT {
               return p;
             });
     cluster.jobFinished("py-1", "Complete", "CompletionsReached", 0, 1);
+    LocalInspection.Exit inspected =
+        LocalInspection.inspect(cluster, "py", local.modelDir(), dir.resolve("inspect"));
+    assertThat(inspected.code()).as(inspected.output()).isZero();
 
     String sha =
         HexFormat.of()

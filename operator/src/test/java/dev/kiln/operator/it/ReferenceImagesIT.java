@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reference trainer, run as a process with exactly the environment of the Job Kiln built (paths
- * mapped to a temp dir), reports to the real endpoint; its termination message becomes the status;
- * the reference model server then serves the ONNX model it wrote.
+ * mapped to a temp dir), reports to the real endpoint; its termination message becomes the status,
+ * checked by the loader's inspect run as the inspect Job Kiln built; the reference model server
+ * then serves the ONNX model it wrote.
  */
 class ReferenceImagesIT {
   static {
@@ -106,6 +107,8 @@ class ReferenceImagesIT {
               return p;
             });
     cluster.jobFinished("iris-1", "Complete", "CompletionsReached", 0, 1);
+    LocalInspection.Exit inspected = LocalInspection.inspect(cluster, "iris", model, dir);
+    assertThat(inspected.code()).as(inspected.output()).isZero();
     String sha =
         HexFormat.of()
             .formatHex(
@@ -120,6 +123,9 @@ class ReferenceImagesIT {
               assertThat(status.getArtifact().getUri())
                   .isEqualTo("pvc://iris-workspace/model/model.onnx");
               assertThat(status.getArtifact().getSha256()).isEqualTo(sha);
+              assertThat(status.getArtifact().getSizeBytes())
+                  .isEqualTo(Files.size(model.resolve("model.onnx")));
+              assertThat(status.getArtifact().getFormat()).isEqualTo("onnx");
               assertThat(Double.parseDouble(status.getMetrics().get("accuracy")))
                   .isGreaterThan(0.8);
             });

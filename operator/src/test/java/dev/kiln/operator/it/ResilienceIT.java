@@ -167,13 +167,15 @@ class ResilienceIT {
             });
   }
 
+  /** One training Job and one inspect Job per run, never a second of either. */
   private void assertOneJobEachAndNoRegression(List<String> names) {
     var jobs = cluster.jobs();
-    assertThat(jobs).hasSize(names.size());
+    assertThat(jobs).hasSize(2 * names.size());
     for (String name : names) {
       assertThat(jobs)
           .filteredOn(j -> name.equals(j.getMetadata().getLabels().get("kiln.dev/trainingjob")))
-          .hasSize(1);
+          .extracting(j -> j.getMetadata().getName())
+          .containsExactlyInAnyOrder(name + "-1", name + "-inspect");
       assertThat(cluster.get(name).getStatus().getJobName()).isEqualTo(name + "-1");
       List<TrainingJobPhase> history = seen.getOrDefault(name, List.of());
       for (int i = 1; i < history.size(); i++) {

@@ -12,6 +12,7 @@ import dev.kiln.api.v1alpha1.QualityGateRule;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
+import dev.kiln.testkit.workload.InspectResults;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -35,6 +36,7 @@ class TenantForgeryIT {
   private static final String FORGED =
       "{\"metrics\":{\"accuracy\":0.999},"
           + "\"artifact\":{\"path\":\"evil.onnx\",\"sha256\":\"bad\",\"format\":\"onnx\"}}";
+  private static final String SHA = InspectResults.sha256Of("the real model");
 
   private KilnTestCluster cluster;
   private ModelServerHelper k;
@@ -76,11 +78,20 @@ class TenantForgeryIT {
                     .build()))
         .create();
     await().atMost(WAIT).until(() -> !cluster.jobs().isEmpty());
-    String real = FORGED.replace("0.999", "0.2").replace("evil", "model");
+    String real = FORGED.replace("0.999", "0.2").replace("evil", "model").replace("bad", SHA);
     cluster.pod("iris", "iris-1-a", KilnTestCluster.terminated(0, "Completed", real));
     // The forger's pod is the newest and claims a far better model.
     cluster.pod("iris", "iris-1-zz", KilnTestCluster.terminated(0, "Completed", FORGED), false);
     cluster.jobFinished("iris-1", "Complete", "CompletionsReached", 0, 1);
+    // And a look-alike of the inspect Job's pod vouches for the forger's file.
+    cluster.inspectPod(
+        "iris",
+        "iris-inspect-zz",
+        0,
+        InspectResults.of(
+            "evil.onnx", InspectResults.sha256Of("evil"), 1, "onnx", "{\"accuracy\":1}"),
+        false);
+    cluster.inspected("iris", InspectResults.artifact("model.onnx", SHA, 100, "onnx"));
 
     await()
         .atMost(WAIT)
@@ -90,6 +101,7 @@ class TenantForgeryIT {
               assertThat(s.getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
               assertThat(s.getMetrics()).containsEntry("accuracy", "0.2");
               assertThat(s.getArtifact().getUri()).doesNotContain("evil");
+              assertThat(s.getArtifact().getSha256()).isEqualTo(SHA);
               assertThat(s.getConditions())
                   .anyMatch(
                       c -> c.getType().equals("ModelQualified") && c.getStatus().equals("False"));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
+import dev.kiln.testkit.workload.InspectResults;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** A TrainingJob's whole life against the mock API server, with the test as Job controller. */
 class TrainingJobLifecycleIT {
+  private static final String SHA = InspectResults.sha256Of("the model");
+
   static {
     // Status fields are read while the operator may not have written them yet: an exception
     // there means "not yet", like a failed assertion, until the wait times out.
@@ -90,10 +93,36 @@ class TrainingJobLifecycleIT {
                               0,
                               "Completed",
                               "{\"metrics\":{\"accuracy\":0.97,\"loss\":0.08},"
-                                  + "\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"ab12\",\"format\":\"onnx\"}}")));
+                                  + "\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\""
+                                  + SHA
+                                  + "\",\"format\":\"onnx\"}}")));
               return p;
             });
     cluster.jobFinished("iris-1", "Complete", "CompletionsReached", 0, 1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              TrainingJob inspecting = cluster.get("iris");
+              assertThat(inspecting.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Running);
+              assertThat(inspecting.getStatus().getConditions())
+                  .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("InspectingModel"));
+              assertThat(inspecting.getStatus().getArtifact()).isNull();
+            });
+    Job inspect = client.batch().v1().jobs().inNamespace(NS).withName("iris-inspect").get();
+    assertThat(inspect.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .as("the trainer's report is checked")
+        .containsExactly(
+            "inspect",
+            "/kiln/model",
+            "--metrics-file",
+            "metrics.json",
+            "--expect-path",
+            "model.onnx",
+            "--expect-sha256",
+            SHA);
+    cluster.inspected("iris", InspectResults.artifact("model.onnx", SHA, 5120, "onnx"));
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -105,11 +134,16 @@ class TrainingJobLifecycleIT {
               assertThat(done.getStatus().getMetrics()).containsEntry("accuracy", "0.97");
               assertThat(done.getStatus().getArtifact().getUri())
                   .isEqualTo("pvc://iris-workspace/model/model.onnx");
-              assertThat(done.getStatus().getArtifact().getSha256()).isEqualTo("ab12");
+              assertThat(done.getStatus().getArtifact().getSha256()).isEqualTo(SHA);
+              assertThat(done.getStatus().getArtifact().getSizeBytes()).isEqualTo(5120L);
             });
     assertThat(cluster.events("iris"))
         .extracting(e -> e.getReason())
         .contains("JobCreated", "Running", "Succeeded");
+    assertThat(cluster.events("iris"))
+        .filteredOn(e -> e.getReason().equals("Succeeded"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(SHA, "5120 bytes", "onnx"));
   }
 
   @Test
@@ -159,8 +193,9 @@ class TrainingJobLifecycleIT {
         "up",
         "up-1-a",
         KilnTestCluster.terminated(
-            0, "Completed", "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"beef\"}}"));
+            0, "Completed", "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"" + SHA + "\"}}"));
     cluster.jobFinished("up-1", "Complete", "CompletionsReached", 0, 1);
+    cluster.inspected("up", InspectResults.artifact("model.onnx", SHA, 5120, "onnx"));
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -168,7 +203,7 @@ class TrainingJobLifecycleIT {
             () -> {
               assertThat(cluster.jobs())
                   .extracting(j -> j.getMetadata().getName())
-                  .containsExactlyInAnyOrder("up-1", "up-upload");
+                  .containsExactlyInAnyOrder("up-1", "up-inspect", "up-upload");
               assertThat(cluster.phase("up")).isEqualTo(TrainingJobPhase.Running);
             });
     Job upload = cluster.client().batch().v1().jobs().inNamespace(NS).withName("up-upload").get();
@@ -183,7 +218,7 @@ class TrainingJobLifecycleIT {
               var status = cluster.get("up").getStatus();
               assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
               assertThat(status.getArtifact().getUri()).isEqualTo("s3://models/up/model.onnx");
-              assertThat(status.getArtifact().getSha256()).isEqualTo("beef");
+              assertThat(status.getArtifact().getSha256()).isEqualTo(SHA);
             });
     assertThat(cluster.events("up")).extracting(e -> e.getReason()).contains("UploadStarted");
   }

@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.testkit.api.RequestLog;
+import dev.kiln.testkit.workload.InspectResults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,13 +145,18 @@ class TrainingJobOperationsIT {
     await().until(() -> !cluster.jobs().isEmpty());
     cluster.pod("short", "short-1-a", KilnTestCluster.terminated(0, "Completed", null));
     cluster.jobFinished("short-1", "Complete", "CompletionsReached", 0, 1);
+    cluster.inspected(
+        "short",
+        InspectResults.artifact("model.pkl", InspectResults.sha256Of("short"), 300, "pkl"));
 
     await()
         .atMost(Duration.ofSeconds(15))
-        .untilAsserted(() -> assertThat(cluster.jobs()).isEmpty());
+        .untilAsserted(
+            () -> assertThat(cluster.jobs()).as("the run's Jobs, inspect too").isEmpty());
     TrainingJob kept = cluster.get("short");
     assertThat(kept.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
-    assertThat(kept.getStatus().getArtifact().getUri()).isEqualTo("pvc://short-workspace/model");
+    assertThat(kept.getStatus().getArtifact().getUri())
+        .isEqualTo("pvc://short-workspace/model/model.pkl");
     assertThat(
             cluster
                 .client()

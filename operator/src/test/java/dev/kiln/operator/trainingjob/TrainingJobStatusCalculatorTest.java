@@ -145,12 +145,12 @@ class TrainingJobStatusCalculatorTest {
             "Failed",
             "BackoffLimitExceeded"),
         Arguments.of(
-            "Job complete",
+            "Job complete, the model not inspected yet",
             completeJob(),
             List.of(pod("p1", terminated(0, "Completed", null))),
             T0.plusSeconds(90),
-            TrainingJobPhase.Succeeded,
-            "Succeeded",
+            TrainingJobPhase.Running,
+            "InspectingModel",
             null));
   }
 
@@ -255,43 +255,64 @@ class TrainingJobStatusCalculatorTest {
   // ---- success: final report, artifact, quality gate -------------------------------------------
 
   @Test
-  void successReadsFinalMetricsAndArtifactFromTheTerminationMessage() {
+  void successHasTheTrainersFinalMetricsAndTheArtifactKilnInspected() {
     TrainingJobStatus status =
-        calculate(
-                trainingJob(),
-                completeJob(),
-                List.of(
-                    pod(
-                        "p1",
-                        terminated(
-                            0,
-                            "Completed",
-                            "{\"metrics\":{\"accuracy\":0.9667,\"loss\":1e-3},\"artifact\":{\"path\":\"model.onnx\","
-                                + "\"sha256\":\"cafe\",\"format\":\"onnx\",\"sizeBytes\":1234}}"))),
-                T0.plusSeconds(90))
+        calculator
+            .calculate(
+                Inspections.inspected(
+                    trainingJob(),
+                    List.of(
+                        pod(
+                            "p1",
+                            terminated(
+                                0,
+                                "Completed",
+                                "{\"metrics\":{\"accuracy\":0.9667,\"loss\":1e-3},\"artifact\":"
+                                    + "{\"path\":\"model.onnx\",\"sha256\":\""
+                                    + Inspections.SHA
+                                    + "\",\"format\":\"onnx\",\"sizeBytes\":99}}"))),
+                    Inspections.ONNX,
+                    T0.plusSeconds(90)))
             .status();
+    assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
     assertThat(status.getMetrics())
         .containsEntry("accuracy", "0.9667")
         .containsEntry("loss", "0.001");
     assertThat(status.getArtifact().getUri()).isEqualTo("pvc://iris-workspace/model/model.onnx");
-    assertThat(status.getArtifact().getSha256()).isEqualTo("cafe");
-    assertThat(status.getArtifact().getSizeBytes()).isEqualTo(1234L);
+    assertThat(status.getArtifact().getSha256()).isEqualTo(Inspections.SHA);
+    assertThat(status.getArtifact().getSizeBytes())
+        .as("Kiln's, not the trainer's")
+        .isEqualTo(1234L);
+    assertThat(status.getArtifact().getFormat()).isEqualTo("onnx");
+    assertThat(status.getCompletionTime())
+        .as("when the inspection ended")
+        .isEqualTo("2026-11-22T10:01:25Z");
     assertThat(status.getProgress().getPercent()).isEqualTo(100);
     assertThat(status.getKeyMetric()).isNull();
     assertThat(condition(status, "ModelQualified").getReason()).isEqualTo("NoQualityGate");
   }
 
   @Test
-  void malformedTerminationMessageWarnsAndKeepsTheSuccess() {
-    Outcome outcome =
-        calculate(
-            trainingJob(),
-            completeJob(),
-            List.of(pod("p1", terminated(0, "Completed", "epoch 20 done"))),
-            T0.plusSeconds(90));
-    assertThat(outcome.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
-    assertThat(outcome.status().getArtifact().getUri()).isEqualTo("pvc://iris-workspace/model");
-    assertThat(outcome.warnings()).singleElement().asString().contains("not JSON");
+  void malformedTerminationMessageWarnsOnceAndKeepsTheSuccess() {
+    TrainingJob tj = trainingJob();
+    List<Pod> pods = List.of(pod("p1", terminated(0, "Completed", "epoch 20 done")));
+    Outcome inspecting = calculate(tj, completeJob(), pods, T0.plusSeconds(90));
+    assertThat(inspecting.jobAction()).isEqualTo(JobAction.CREATE_INSPECT);
+    assertThat(inspecting.warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.reason()).isEqualTo("TerminationMessageInvalid");
+              assertThat(w.message()).contains("not JSON");
+            });
+
+    tj.setStatus(inspecting.status());
+    Outcome done =
+        calculator.calculate(Inspections.inspected(tj, pods, Inspections.ONNX, T0.plusSeconds(95)));
+    assertThat(done.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
+    assertThat(done.status().getArtifact().getUri())
+        .isEqualTo("pvc://iris-workspace/model/model.onnx");
+    assertThat(done.warnings()).isEmpty();
   }
 
   @Test
@@ -300,9 +321,8 @@ class TrainingJobStatusCalculatorTest {
     tj.getSpec()
         .setQualityGate(List.of(gate("accuracy", QualityGateRule.Operator.GREATER_OR_EQUAL, 0.95)));
     TrainingJobStatus status =
-        calculate(
+        succeed(
                 tj,
-                completeJob(),
                 List.of(pod("p1", terminated(0, "Completed", "{\"metrics\":{\"accuracy\":0.91}}"))),
                 T0.plusSeconds(90))
             .status();
@@ -321,9 +341,8 @@ class TrainingJobStatusCalculatorTest {
                 gate("accuracy", QualityGateRule.Operator.GREATER, 0.9),
                 gate("loss", QualityGateRule.Operator.LESS_OR_EQUAL, 0.2)));
     TrainingJobStatus status =
-        calculate(
+        succeed(
                 tj,
-                completeJob(),
                 List.of(
                     pod(
                         "p1",
@@ -338,7 +357,7 @@ class TrainingJobStatusCalculatorTest {
   void missingGateMetricDisqualifiesTheModel() {
     TrainingJob tj = trainingJob();
     tj.getSpec().setQualityGate(List.of(gate("f1", QualityGateRule.Operator.GREATER, 0.5)));
-    TrainingJobStatus status = calculate(tj, completeJob(), List.of(), T0.plusSeconds(90)).status();
+    TrainingJobStatus status = succeed(tj, List.of(), T0.plusSeconds(90)).status();
     assertThat(condition(status, "ModelQualified").getMessage()).contains("f1 was not reported");
   }
 
@@ -380,7 +399,8 @@ class TrainingJobStatusCalculatorTest {
   @Test
   void finishedRunKeepsItsResultWhenItsJobIsGone() {
     TrainingJob tj = trainingJob();
-    tj.setStatus(calculate(tj, completeJob(), List.of(), T0.plusSeconds(90)).status());
+    tj.setStatus(succeed(tj, List.of(), T0.plusSeconds(90)).status());
+    assertThat(tj.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
     TrainingJobStatus later = calculate(tj, null, List.of(), T0.plusSeconds(9000)).status();
     assertThat(later).isEqualTo(tj.getStatus());
   }
@@ -389,12 +409,14 @@ class TrainingJobStatusCalculatorTest {
   void ttlDeletesTheJobOnceDueAndNotBefore() {
     TrainingJob tj = trainingJob();
     tj.getSpec().setTtlSecondsAfterFinished(60L);
-    Outcome done = calculate(tj, completeJob(), List.of(), T0.plusSeconds(90));
+    Outcome done = succeed(tj, List.of(), T0.plusSeconds(90));
     assertThat(done.jobAction()).isEqualTo(JobAction.NONE);
     assertThat(done.recheckAfter()).isPresent();
     tj.setStatus(done.status());
     Instant completed = Instant.parse(done.status().getCompletionTime());
-    assertThat(calculate(tj, completeJob(), List.of(), completed.plusSeconds(60)).jobAction())
+    assertThat(succeed(tj, List.of(), completed.plusSeconds(59)).jobAction())
+        .isEqualTo(JobAction.NONE);
+    assertThat(succeed(tj, List.of(), completed.plusSeconds(60)).jobAction())
         .isEqualTo(JobAction.DELETE);
   }
 
@@ -411,7 +433,7 @@ class TrainingJobStatusCalculatorTest {
     assertThat(running.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
     assertThat(condition(running.status(), "Stalled").getStatus()).isEqualTo("False");
     tj.setStatus(running.status());
-    Outcome done = calculate(tj, completeJob(), List.of(), T0.plusSeconds(90));
+    Outcome done = succeed(tj, List.of(), T0.plusSeconds(90));
     assertThat(done.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
     assertThat(done.jobAction()).isEqualTo(JobAction.NONE);
     assertThat(done.recheckAfter().orElseThrow().toMillis()).isPositive();
@@ -426,7 +448,7 @@ class TrainingJobStatusCalculatorTest {
     TrainingJobStatus again =
         calculate(tj, job(), List.of(pod("p1", running())), T0.plusSeconds(500)).status();
     assertThat(again).isEqualTo(tj.getStatus());
-    TrainingJobStatus done = calculate(tj, completeJob(), List.of(), T0.plusSeconds(900)).status();
+    TrainingJobStatus done = succeed(tj, List.of(), T0.plusSeconds(900)).status();
     assertThat(condition(done, "Accepted").getLastTransitionTime())
         .isEqualTo(condition(tj.getStatus(), "Accepted").getLastTransitionTime());
     assertThat(condition(done, "Running").getLastTransitionTime())
@@ -492,24 +514,30 @@ class TrainingJobStatusCalculatorTest {
                 terminated(
                     0,
                     "Completed",
-                    "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\"cafe\"}}")));
+                    "{\"artifact\":{\"path\":\"model.onnx\",\"sha256\":\""
+                        + Inspections.SHA
+                        + "\"}}")));
 
     Outcome uploading =
         calculator.calculate(
-            new Observed(tj, List.of(), completeJob(), pods, T0.plusSeconds(90), null, null));
+            Inspections.observed(
+                tj, pods, "Complete", 0, Inspections.ONNX, null, T0.plusSeconds(90)));
     assertThat(uploading.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
     assertThat(uploading.jobAction()).isEqualTo(JobAction.CREATE_UPLOAD);
     assertThat(condition(uploading.status(), "Running").getReason()).isEqualTo("UploadingModel");
     assertThat(uploading.status().getCompletionTime()).isNull();
+    assertThat(uploading.status().getArtifact().getUri())
+        .isEqualTo("pvc://iris-workspace/model/model.onnx");
 
     Job upload = completeJob();
     upload.getMetadata().setName("iris-upload");
     Outcome done =
         calculator.calculate(
-            new Observed(tj, List.of(), completeJob(), pods, T0.plusSeconds(95), null, upload));
+            Inspections.observed(
+                tj, pods, "Complete", 0, Inspections.ONNX, upload, T0.plusSeconds(95)));
     assertThat(done.status().getPhase()).isEqualTo(TrainingJobPhase.Succeeded);
     assertThat(done.status().getArtifact().getUri()).isEqualTo("s3://models/iris/model.onnx");
-    assertThat(done.status().getArtifact().getSha256()).isEqualTo("cafe");
+    assertThat(done.status().getArtifact().getSha256()).isEqualTo(Inspections.SHA);
     assertThat(done.jobAction()).isEqualTo(JobAction.NONE);
   }
 
@@ -522,8 +550,8 @@ class TrainingJobStatusCalculatorTest {
     TrainingJobStatus status =
         calculator
             .calculate(
-                new Observed(
-                    tj, List.of(), completeJob(), List.of(), T0.plusSeconds(95), null, upload))
+                Inspections.observed(
+                    tj, List.of(), "Complete", 0, Inspections.ONNX, upload, T0.plusSeconds(95)))
             .status();
     assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Failed);
     assertThat(status.getFailure().getReason()).isEqualTo("UploadFailed");
@@ -535,6 +563,11 @@ class TrainingJobStatusCalculatorTest {
 
   private Outcome calculate(TrainingJob tj, Job job, List<Pod> pods, Instant now) {
     return calculator.calculate(new Observed(tj, List.of(), job, pods, now));
+  }
+
+  /** Training completed with {@code pods} and Kiln's inspection found model.onnx. */
+  private Outcome succeed(TrainingJob tj, List<Pod> pods, Instant now) {
+    return calculator.calculate(Inspections.inspected(tj, pods, Inspections.ONNX, now));
   }
 
   static TrainingJob trainingJob() {

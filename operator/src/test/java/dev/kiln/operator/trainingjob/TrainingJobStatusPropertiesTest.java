@@ -36,6 +36,7 @@ class TrainingJobStatusPropertiesTest {
       @ForAll("seconds") Long progress,
       @ForAll("seconds") Long ttl,
       @ForAll("jobs") Job job,
+      @ForAll("jobs") Job inspect,
       @ForAll("pods") List<Pod> pods,
       @ForAll("offsets") long nowOffset) {
     TrainingJob tj = TrainingJobStatusCalculatorTest.trainingJob();
@@ -44,10 +45,16 @@ class TrainingJobStatusPropertiesTest {
     tj.getSpec().setTtlSecondsAfterFinished(ttl);
     Instant now = T0.plusSeconds(nowOffset);
 
-    Outcome first = calculator.calculate(new Observed(tj, List.of(), job, pods, now));
+    if (inspect != null) {
+      inspect.getMetadata().setName("iris-inspect");
+      inspect.getMetadata().setUid(Inspections.INSPECT_UID);
+    }
+    Outcome first =
+        calculator.calculate(new Observed(tj, List.of(), job, pods, now, null, inspect, null));
     tj.setStatus(first.status());
     Outcome later =
-        calculator.calculate(new Observed(tj, List.of(), job, pods, now.plusSeconds(3600)));
+        calculator.calculate(
+            new Observed(tj, List.of(), job, pods, now.plusSeconds(3600), null, inspect, null));
 
     assertThat(later.status().getPhase()).isNotNull();
     for (Outcome o : List.of(first, later)) {
@@ -123,7 +130,13 @@ class TrainingJobStatusPropertiesTest {
                 "{\"metrics\":{\"accuracy\":\"NaN\"}}",
                 "{\"artifact\":{\"sizeBytes\":-1}}",
                 "{\"metrics\":{\"accuracy\":1e400}}",
-                "{"),
+                "{",
+                Inspections.ONNX,
+                "{\"artifact\":{\"path\":\"/etc\",\"sha256\":7,\"sizeBytes\":\"x\"}}",
+                "{\"artifact\":{\"path\":\"m.pkl\",\"sha256\":\""
+                    + Inspections.SHA
+                    + "\","
+                    + "\"sizeBytes\":-5},\"metrics\":[],\"warnings\":{}}"),
             Arbitraries.just((String) null));
     Arbitrary<ContainerState> states =
         Arbitraries.oneOf(
@@ -149,17 +162,31 @@ class TrainingJobStatusPropertiesTest {
                             .withFinishedAt(at)
                             .endTerminated()
                             .build()));
+    // Trainer pods, and pods of the inspect Job (their owner) with its container.
     Arbitrary<Pod> pod =
-        Combinators.combine(states, Arbitraries.integers().between(0, 1000))
+        Combinators.combine(
+                states, Arbitraries.integers().between(0, 1000), Arbitraries.of(true, false))
             .as(
-                (state, restarts) ->
-                    TrainingJobStatusCalculatorTest.pod(
-                        "p" + restarts,
-                        new ContainerStatusBuilder()
-                            .withName("trainer")
-                            .withState(state)
-                            .withRestartCount(restarts)
-                            .build()));
+                (state, restarts, inspecting) -> {
+                  Pod p =
+                      TrainingJobStatusCalculatorTest.pod(
+                          "p" + restarts,
+                          new ContainerStatusBuilder()
+                              .withName(inspecting ? InspectJobBuilder.INSPECT : "trainer")
+                              .withState(state)
+                              .withRestartCount(restarts)
+                              .build());
+                  if (inspecting) {
+                    p.getMetadata()
+                        .setOwnerReferences(
+                            List.of(
+                                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                                    .withUid(Inspections.INSPECT_UID)
+                                    .withController(true)
+                                    .build()));
+                  }
+                  return p;
+                });
     return pod.list().ofMaxSize(4);
   }
 }
