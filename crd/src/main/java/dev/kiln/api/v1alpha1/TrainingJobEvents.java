@@ -18,6 +18,7 @@ public final class TrainingJobEvents {
 
   /** A Warning when the Job is created: its pods may run as root (spec.pod.securityLevel). */
   public static final String POD_SECURITY_BASELINE = "PodSecurityBaseline";
+
   /** The model inspection skipped something (a metrics file value that is not a number, …). */
   public static final String MODEL_INSPECTION_WARNING = "ModelInspectionWarning";
 
