@@ -6,6 +6,8 @@ import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.support.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,19 +53,40 @@ record FinalReport(
         .orElse(new TerminationMessage.Parsed(null, null));
   }
 
-  /** The newest trainer container that exited 0: its termination message is the final report. */
+  /**
+   * The trainer container that exited 0 whose termination message is the final report. With
+   * several workers a typical script writes one on rank 0 only: a container that left a message
+   * comes first, worker 0's before the others', then the newest.
+   */
   static Optional<ContainerStateTerminated> succeededTrainer(List<Pod> pods) {
+    List<Map.Entry<Pod, ContainerStateTerminated>> done = new ArrayList<>();
     for (Pod pod : Pods.newestFirst(pods)) {
       for (var cs : Pods.containerStatuses(pod)) {
         var t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (TrainingBatchJobBuilder.TRAINER.equals(cs.getName())
             && t != null
             && Integer.valueOf(0).equals(t.getExitCode())) {
-          return Optional.of(t);
+          done.add(Map.entry(pod, t));
         }
       }
     }
-    return Optional.empty();
+    // A stable sort: among equals, the newest stays first.
+    return done.stream()
+        .sorted(
+            Comparator.comparing((Map.Entry<Pod, ContainerStateTerminated> e) -> isBlank(e.getValue()))
+                .thenComparing(e -> !isWorkerZero(e.getKey())))
+        .map(Map.Entry::getValue)
+        .findFirst();
+  }
+
+  private static boolean isBlank(ContainerStateTerminated t) {
+    return t.getMessage() == null || t.getMessage().isBlank();
+  }
+
+  private static boolean isWorkerZero(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations != null
+        && "0".equals(annotations.get("batch.kubernetes.io/job-completion-index"));
   }
 
   /**
