@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * examples/pytorch-ddp as a user runs it: two pods of real {@code torch.distributed} (gloo) that
- * rendezvous through the headless Service Kiln made, live progress from rank 0, an ONNX model
- * whose digest Kiln checks, and the reference model server answering with the class the trainer's
- * own evaluation gave.
+ * rendezvous through the headless Service Kiln made, live progress from rank 0, an ONNX model whose
+ * digest Kiln checks, and the reference model server answering with the class the trainer's own
+ * evaluation gave.
  */
 class PytorchDdpIT {
   static final String EXAMPLE = "examples/pytorch-ddp";
@@ -44,7 +44,8 @@ class PytorchDdpIT {
   static void start() {
     PythonOnHost.assumeImportable(Map.of("torch", "python3-torch"));
     cluster = E2eCluster.start(PytorchDdpIT.class, Map.of(IMAGE, EXAMPLE));
-    assumeTrue(cluster.isSandbox(), "the example's image is not published: the sandbox builds none");
+    assumeTrue(
+        cluster.isSandbox(), "the example's image is not published: the sandbox builds none");
   }
 
   @AfterAll

@@ -54,9 +54,9 @@ record FinalReport(
   }
 
   /**
-   * The trainer container that exited 0 whose termination message is the final report. With
-   * several workers a typical script writes one on rank 0 only: a container that left a message
-   * comes first, worker 0's before the others', then the newest.
+   * The trainer container that exited 0 whose termination message is the final report. With several
+   * workers a typical script writes one on rank 0 only: a container that left a message comes
+   * first, worker 0's before the others', then the newest.
    */
   static Optional<ContainerStateTerminated> succeededTrainer(List<Pod> pods) {
     List<Map.Entry<Pod, ContainerStateTerminated>> done = new ArrayList<>();
@@ -73,7 +73,8 @@ record FinalReport(
     // A stable sort: among equals, the newest stays first.
     return done.stream()
         .sorted(
-            Comparator.comparing((Map.Entry<Pod, ContainerStateTerminated> e) -> isBlank(e.getValue()))
+            Comparator.comparing(
+                    (Map.Entry<Pod, ContainerStateTerminated> e) -> isBlank(e.getValue()))
                 .thenComparing(e -> !isWorkerZero(e.getKey())))
         .map(Map.Entry::getValue)
         .findFirst();
