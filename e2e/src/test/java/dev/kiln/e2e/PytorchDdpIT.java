@@ -86,8 +86,9 @@ class PytorchDdpIT {
               });
       assertThat(tj.getStatus().getAttempts()).isEqualTo(1);
       assertThat(tj.getStatus().getMetrics())
-          .containsEntry("worldSize", 2.0)
-          .hasEntrySatisfying("accuracy", a -> assertThat(a).isGreaterThanOrEqualTo(0.9));
+          .hasEntrySatisfying("worldSize", w -> assertThat(Double.parseDouble(w)).isEqualTo(2.0))
+          .hasEntrySatisfying(
+              "accuracy", a -> assertThat(Double.parseDouble(a)).isGreaterThanOrEqualTo(0.9));
 
       List<Pod> workers = cluster.pods(ns, "job-name", "iris-ddp-1");
       assertThat(workers).as("one pod per rank, both done").hasSize(2);
