@@ -62,7 +62,7 @@ record ContainerCommand(List<String> argv, Map<String, String> env, Path workdir
     Optional<String> mountedTmp = tmp.equals("/tmp") ? Optional.empty() : Optional.of(tmp);
     if (image.launcher() == LocalImage.Launcher.PYTHON) {
       python.addTo(env);
-      mountedTmp.ifPresent(t -> env.putIfAbsent("TMPDIR", t));
+      mountedTmp.ifPresent(t -> env.putIfAbsent("TMPDIR", ShortTmp.of(t)));
       return new ContainerCommand(List.copyOf(python.argv(argv)), env, workdir);
     }
     return new ContainerCommand(List.copyOf(java(c, argv, mountedTmp)), env, workdir);
