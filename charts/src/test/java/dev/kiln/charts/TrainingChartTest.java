@@ -69,6 +69,7 @@ class TrainingChartTest {
         .containsEntry("kueue.x-k8s.io/queue-name", "gpu-queue");
     assertThat(Charts.at(ms, "spec", "model", "trainingJobRef", "name")).isEqualTo("iris-full");
     assertThat(Charts.at(ms, "spec", "autoscaling", "maxReplicas")).isEqualTo(5);
+    assertThat(Charts.at(ms, "spec", "grpcPort")).isEqualTo(9001);
   }
 
   @Test

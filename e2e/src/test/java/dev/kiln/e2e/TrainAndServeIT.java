@@ -81,5 +81,16 @@ class TrainAndServeIT {
     assertThat(Arrays.stream(scores).max().getAsDouble())
         .as("a confident answer for a textbook setosa")
         .isGreaterThan(0.9);
+
+    // The same model over gRPC, through the Service's grpc port.
+    assertThat(ms.getStatus().getGrpcAddress())
+        .isEqualTo("iris-quickstart." + ns + ".svc.cluster.local:8081");
+    URI grpc = cluster.reach(URI.create("http://" + ms.getStatus().getGrpcAddress()));
+    try (GrpcInference client = new GrpcInference(grpc)) {
+      assertThat(client.modelReady("iris-quickstart")).isTrue();
+      assertThat(client.classify("iris-quickstart", 1.4f, 0.2f, 5.1f, 3.5f))
+          .as("the scores the HTTP endpoint gave")
+          .containsExactly(scores, within(1e-6));
+    }
   }
 }

@@ -19,6 +19,14 @@ import lombok.Data;
     message =
         "health applies only to a custom server image (spec.image); Kiln's server answers"
             + " /v2/health/ready and /v2/health/live")
+@ValidationRule(
+    value = "!has(self.grpcPort) || self.grpcPort != (has(self.port) ? self.port : 8080)",
+    message = "spec.grpcPort must differ from spec.port")
+@ValidationRule(
+    value = "has(self.grpcPort) || has(self.image) || (has(self.port) ? self.port : 8080) != 8081",
+    message =
+        "spec.port 8081 is the reference server's gRPC port (spec.grpcPort's default): set"
+            + " spec.grpcPort to another port")
 @Data
 public class ModelServerSpec extends WorkloadSpec {
   @JsonPropertyDescription("The model to serve.")
@@ -39,6 +47,18 @@ public class ModelServerSpec extends WorkloadSpec {
   @Max(65535)
   @Default("8080")
   private Integer port;
+
+  /**
+   * No schema default: the reference server always serves gRPC (8081 unless set), while a custom
+   * image may not speak it, so for one the port exists only when the user names it.
+   */
+  @JsonPropertyDescription(
+      "Port of the Open Inference Protocol's gRPC endpoint, which the Service exposes as port"
+          + " grpc. The reference server's is 8081 if unset; a custom image (spec.image) gets one"
+          + " only if this is set. Must differ from port.")
+  @Min(1)
+  @Max(65535)
+  private Integer grpcPort;
 
   @JsonPropertyDescription("Replicas when autoscaling is not set.")
   @Min(0)

@@ -19,6 +19,11 @@ public class ModelServerStatus extends UnknownFields implements ApiType {
   @JsonPropertyDescription("In-cluster URL: http://<name>.<namespace>.svc.cluster.local:<port>.")
   private String url;
 
+  @JsonPropertyDescription(
+      "In-cluster gRPC address (a target for an Open Inference Protocol gRPC client):"
+          + " <name>.<namespace>.svc.cluster.local:<grpcPort>. Unset when there is no gRPC port.")
+  private String grpcAddress;
+
   @JsonPropertyDescription("The model being served, with its lineage.")
   private ServedModel model;
 

@@ -41,6 +41,7 @@ public final class ModelServerSpecValidator {
     if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {
       problems.add("spec.port must be 1-65535");
     }
+    grpcPort(spec, problems);
     if (spec.getReplicas() != null && spec.getReplicas() < 0) {
       problems.add("spec.replicas must not be negative");
     }
@@ -132,6 +133,23 @@ public final class ModelServerSpecValidator {
       problems.add(
           "spec.autoscaling.minReplicas must be less than or equal to"
               + " spec.autoscaling.maxReplicas");
+    }
+  }
+
+  /** The CRD's gRPC port rules, again: in range and not the HTTP port. */
+  private static void grpcPort(ModelServerSpec spec, List<String> problems) {
+    Integer grpc = spec.getGrpcPort();
+    int http = Objects.requireNonNullElse(spec.getPort(), ModelServerNames.DEFAULT_PORT);
+    if (grpc != null && (grpc < 1 || grpc > 65535)) {
+      problems.add("spec.grpcPort must be 1-65535");
+    } else if (grpc != null && grpc == http) {
+      problems.add("spec.grpcPort must differ from spec.port");
+    } else if (grpc == null
+        && spec.getImage() == null
+        && http == ModelServerNames.DEFAULT_GRPC_PORT) {
+      problems.add(
+          "spec.port 8081 is the reference server's gRPC port (spec.grpcPort's default): set"
+              + " spec.grpcPort to another port");
     }
   }
 

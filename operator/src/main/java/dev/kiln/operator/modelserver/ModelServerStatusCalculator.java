@@ -77,6 +77,7 @@ public record ModelServerStatusCalculator(Duration readinessDeadline) {
     s.setModel(model);
     if (o.serviceExists()) {
       s.setUrl(ModelServerNames.url(ms));
+      s.setGrpcAddress(ModelServerNames.grpcAddress(ms).orElse(null));
     }
     serving.ifPresent(
         st -> {

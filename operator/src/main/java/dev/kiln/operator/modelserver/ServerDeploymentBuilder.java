@@ -13,6 +13,8 @@ import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -31,11 +33,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds the Deployment that serves a ModelServer's model: the server container (Open Inference
- * Protocol probes or spec.health's paths, the model as KILN_MODEL_DIR), the model delivered by a
- * read-only PVC mount or by the loader init container, the pod overrides (spec.pod) at their
- * security level, and a surge-only rolling update so the old model serves until the new one is
- * ready. Pure: the same inputs always give the same Deployment.
+ * Builds the Deployment that serves a ModelServer's model: the server container (ports http and,
+ * when it has one, grpc; Open Inference Protocol probes or spec.health's paths, the model as
+ * KILN_MODEL_DIR), the model delivered by a read-only PVC mount or by the loader init container,
+ * the pod overrides (spec.pod) at their security level, and a surge-only rolling update so the old
+ * model serves until the new one is ready. Pure: the same inputs always give the same Deployment.
  */
 public final class ServerDeploymentBuilder {
   static final String LOADER = "fetch-model";
@@ -134,11 +136,7 @@ public final class ServerDeploymentBuilder {
         .withEnv(serverEnv(ms, model, location))
         .withEnvFrom(spec.getEnvFrom())
         .withResources(spec.getResources())
-        .addNewPort()
-        .withName(ModelServerNames.PORT_NAME)
-        .withContainerPort(port)
-        .withProtocol("TCP")
-        .endPort()
+        .withPorts(ports(ms))
         .withVolumeMounts(
             Volumes.mount(MODEL_VOLUME, location.onClaim() ? MODEL_STORE : MODEL_DIR, true),
             Volumes.mount(TMP_VOLUME, "/tmp", false))
@@ -153,6 +151,23 @@ public final class ServerDeploymentBuilder {
         .build();
   }
 
+  /** http on spec.port, and grpc when the server has a gRPC port. */
+  private static List<ContainerPort> ports(ModelServer ms) {
+    List<ContainerPort> ports = new ArrayList<>();
+    ports.add(port(ModelServerNames.PORT_NAME, ModelServerNames.port(ms)));
+    ModelServerNames.grpcPort(ms)
+        .ifPresent(p -> ports.add(port(ModelServerNames.GRPC_PORT_NAME, p)));
+    return ports;
+  }
+
+  private static ContainerPort port(String name, int number) {
+    return new ContainerPortBuilder()
+        .withName(name)
+        .withContainerPort(number)
+        .withProtocol("TCP")
+        .build();
+  }
+
   /** Kiln's variables (the pod contract), then the user's. */
   private static List<EnvVar> serverEnv(ModelServer ms, ServedModel model, ModelLocation location) {
     String port = Integer.toString(ModelServerNames.port(ms));
@@ -162,6 +177,8 @@ public final class ServerDeploymentBuilder {
     env.add(env("KILN_MODEL_FORMAT", model.getFormat()));
     env.add(env("KILN_PORT", port));
     env.add(env("PORT", port));
+    ModelServerNames.grpcPort(ms)
+        .ifPresent(p -> env.add(env("KILN_GRPC_PORT", Integer.toString(p))));
     if (ms.getSpec().getEnv() != null) {
       env.addAll(ms.getSpec().getEnv());
     }

@@ -9,11 +9,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds a ModelServer's NetworkPolicy: ingress to the server port only, from
+ * Builds a ModelServer's NetworkPolicy: ingress to the server's ports only (http and grpc), from
  * spec.networkPolicy.allowFrom, or from pods in the same namespace when that is empty; none when
  * networkPolicy.enabled is false. Pure.
  */
@@ -36,13 +39,25 @@ public final class ServerNetworkPolicyBuilder {
             .withPolicyTypes("Ingress")
             .addNewIngress()
             .withFrom(peers(np))
-            .addNewPort()
-            .withProtocol("TCP")
-            .withPort(new IntOrString(ModelServerNames.port(ms)))
-            .endPort()
+            .withPorts(ports(ms))
             .endIngress()
             .endSpec()
             .build());
+  }
+
+  /** The server's ports: http, and grpc if it has one. */
+  private static List<NetworkPolicyPort> ports(ModelServer ms) {
+    List<NetworkPolicyPort> ports = new ArrayList<>();
+    ports.add(port(ModelServerNames.port(ms)));
+    ModelServerNames.grpcPort(ms).ifPresent(p -> ports.add(port(p)));
+    return ports;
+  }
+
+  private static NetworkPolicyPort port(int number) {
+    return new NetworkPolicyPortBuilder()
+        .withProtocol("TCP")
+        .withPort(new IntOrString(number))
+        .build();
   }
 
   private static List<NetworkPolicyPeer> peers(NetworkPolicySpec np) {

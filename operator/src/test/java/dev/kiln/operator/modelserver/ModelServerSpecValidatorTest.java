@@ -61,6 +61,35 @@ class ModelServerSpecValidatorTest {
   }
 
   @Test
+  void theGrpcPortMustBeInRangeAndNotTheHttpPort() {
+    ModelServer ms = latest("Exists");
+    ms.getSpec().setGrpcPort(8080);
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .containsExactly("spec.grpcPort must differ from spec.port");
+    ms.getSpec().setGrpcPort(70000);
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .containsExactly("spec.grpcPort must be 1-65535");
+    ms.getSpec().setGrpcPort(9001);
+    assertThat(ModelServerSpecValidator.problems(ms)).isEmpty();
+  }
+
+  @Test
+  void theHttpPortMayNotTakeTheReferenceServersDefaultGrpcPort() {
+    ModelServer ms = latest("Exists");
+    ms.getSpec().setPort(8081);
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("spec.port 8081 is the reference server's gRPC"));
+    ms.getSpec().setGrpcPort(8082);
+    assertThat(ModelServerSpecValidator.problems(ms)).isEmpty();
+    ms.getSpec().setGrpcPort(null);
+    ms.getSpec().setImage("registry.example/my-server:1");
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .as("a custom image has no gRPC port")
+        .isEmpty();
+  }
+
+  @Test
   void podOverridesAndHealthAreCheckedNamingTheField() {
     ModelServer ms = latest("Exists");
     ms.getSpec()

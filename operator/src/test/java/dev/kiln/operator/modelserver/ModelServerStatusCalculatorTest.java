@@ -452,6 +452,7 @@ class ModelServerStatusCalculatorTest {
     Deployment d = deployment(2, 1, 1, 2, 2);
     ModelServerStatus s = calculate(RESOLVED, d, List.of(), T0);
     assertThat(s.getUrl()).isEqualTo("http://iris.team-a.svc.cluster.local:8080");
+    assertThat(s.getGrpcAddress()).isEqualTo("iris.team-a.svc.cluster.local:8081");
     assertThat(s.getReplicas()).isEqualTo(2);
     assertThat(s.getReadyReplicas()).isEqualTo(2);
     assertThat(s.getModel()).isEqualTo(ModelServers.pvcModel());

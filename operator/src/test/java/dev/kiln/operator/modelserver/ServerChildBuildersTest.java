@@ -29,16 +29,58 @@ class ServerChildBuildersTest {
     assertThat(svc.getSpec().getSelector())
         .containsEntry(KilnLabels.MODEL_SERVER, "iris")
         .containsEntry(KilnLabels.COMPONENT, "server");
-    assertThat(svc.getSpec().getPorts())
-        .singleElement()
+    assertThat(svc.getSpec().getPorts().get(0))
         .satisfies(
             p -> {
               assertThat(p.getName()).isEqualTo("http");
               assertThat(p.getPort()).isEqualTo(9000);
               assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+              assertThat(p.getAppProtocol()).isEqualTo("http");
             });
     owned(svc);
     assertThat(ModelServerNames.url(ms)).isEqualTo("http://iris.team-a.svc.cluster.local:9000");
+  }
+
+  @Test
+  void serviceExposesTheReferenceServersGrpcPortAsH2c() {
+    Service svc = ServerServiceBuilder.build(ms);
+    assertThat(svc.getSpec().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getPort())
+        .containsExactly("http=8080", "grpc=8081");
+    assertThat(svc.getSpec().getPorts().get(1))
+        .satisfies(
+            p -> {
+              assertThat(p.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+              assertThat(p.getProtocol()).isEqualTo("TCP");
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("grpc");
+            });
+    assertThat(ModelServerNames.grpcAddress(ms)).hasValue("iris.team-a.svc.cluster.local:8081");
+
+    ms.getSpec().setGrpcPort(9001);
+    assertThat(ServerServiceBuilder.build(ms).getSpec().getPorts().get(1).getPort())
+        .isEqualTo(9001);
+    assertThat(ModelServerNames.grpcAddress(ms)).hasValue("iris.team-a.svc.cluster.local:9001");
+  }
+
+  @Test
+  void aCustomImageWithoutAGrpcPortHasOnlyHttp() {
+    ms.getSpec().setImage("registry.example/my-server:1");
+    assertThat(ServerServiceBuilder.build(ms).getSpec().getPorts())
+        .extracting(p -> p.getName())
+        .containsExactly("http");
+    assertThat(ServerNetworkPolicyBuilder.build(ms).orElseThrow().getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            i ->
+                assertThat(i.getPorts())
+                    .extracting(p -> p.getPort().getIntVal())
+                    .containsExactly(8080));
+    assertThat(ModelServerNames.grpcAddress(ms)).isEmpty();
+
+    ms.getSpec().setGrpcPort(50051);
+    assertThat(ServerServiceBuilder.build(ms).getSpec().getPorts())
+        .extracting(p -> p.getName() + "=" + p.getPort())
+        .containsExactly("http=8080", "grpc=50051");
   }
 
   @Test
@@ -80,7 +122,7 @@ class ServerChildBuildersTest {
   }
 
   @Test
-  void networkPolicyByDefaultAdmitsTheSameNamespaceToTheServerPortOnly() {
+  void networkPolicyByDefaultAdmitsTheSameNamespaceToTheServerPortsOnly() {
     NetworkPolicy np = ServerNetworkPolicyBuilder.build(ms).orElseThrow();
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
         .isEqualTo(ModelServerNames.selector(ms));
@@ -88,8 +130,9 @@ class ServerChildBuildersTest {
     var ingress = np.getSpec().getIngress();
     assertThat(ingress).hasSize(1);
     assertThat(ingress.get(0).getPorts())
-        .singleElement()
-        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080));
+        .extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+        .as("http and grpc")
+        .containsExactly("TCP/8080", "TCP/8081");
     assertThat(ingress.get(0).getFrom())
         .singleElement()
         .satisfies(

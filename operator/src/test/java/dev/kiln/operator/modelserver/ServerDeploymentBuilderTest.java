@@ -175,13 +175,56 @@ class ServerDeploymentBuilderTest {
     assertThat(server.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9000);
     assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
     assertThat(server.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=9000", "grpc=8081");
+    assertThat(env(server)).containsEntry("KILN_PORT", "9000").containsEntry("PORT", "9000");
+  }
+
+  @Test
+  void theReferenceServerServesGrpcOn8081OrOnTheGrpcPortGiven() {
+    ModelServer ms = ModelServers.fromJob("iris", "iris");
+    Container server = serverOf(ms);
+    assertThat(server.getPorts())
+        .filteredOn(p -> p.getName().equals("grpc"))
         .singleElement()
         .satisfies(
             p -> {
-              assertThat(p.getName()).isEqualTo("http");
-              assertThat(p.getContainerPort()).isEqualTo(9000);
+              assertThat(p.getContainerPort()).isEqualTo(8081);
+              assertThat(p.getProtocol()).isEqualTo("TCP");
             });
-    assertThat(env(server)).containsEntry("KILN_PORT", "9000").containsEntry("PORT", "9000");
+    assertThat(env(server)).containsEntry("KILN_GRPC_PORT", "8081");
+
+    ms.getSpec().setGrpcPort(9001);
+    server = serverOf(ms);
+    assertThat(server.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=8080", "grpc=9001");
+    assertThat(env(server)).containsEntry("KILN_GRPC_PORT", "9001");
+  }
+
+  @Test
+  void aCustomImageGetsAGrpcPortOnlyWhenItNamesOne() {
+    ModelServer ms = ModelServers.fromJob("iris", "iris");
+    ms.getSpec().setImage("registry.example/my-server:1");
+    Container server = serverOf(ms);
+    assertThat(server.getPorts()).extracting(p -> p.getName()).containsExactly("http");
+    assertThat(env(server)).doesNotContainKey("KILN_GRPC_PORT");
+
+    ms.getSpec().setGrpcPort(50051);
+    server = serverOf(ms);
+    assertThat(server.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("http=8080", "grpc=50051");
+    assertThat(env(server)).containsEntry("KILN_GRPC_PORT", "50051");
+  }
+
+  private static Container serverOf(ModelServer ms) {
+    return build(ms, ModelServers.pvcModel())
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   @Test

@@ -22,27 +22,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * kube-proxy and cluster DNS for the sandbox: every Service with a selector gets an address from
  * 127.1.0.0/16 on which each of its ports listens; a connection goes to a ready pod the selector
- * matches (round robin), at the target port. {@link #resolve} turns a cluster URL ({@code
+ * matches (round robin), at the target port. A Service whose ports change gets a new address.
+ * {@link #resolve} turns a cluster URL ({@code
  * http://<service>.<namespace>.svc.cluster.local:<port>}) into the address to call from this
  * machine.
  */
 public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCloseable {
 
   private final PodNetwork network;
-  private final SharedIndexInformer<Pod> pods;
+  private final Supplier<List<Pod>> pods;
   private final Map<String, Proxied> services = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> selectors = new ConcurrentHashMap<>();
   private final ExecutorService connections =
       Executors.newCachedThreadPool(DaemonThreads.named("sandbox-service-proxy"));
   private final AtomicInteger roundRobin = new AtomicInteger();
 
-  private record Proxied(String address, List<ServerSocket> listeners) {}
+  private record Proxied(String address, List<ServicePort> ports, List<ServerSocket> listeners) {}
 
   ServiceProxy(PodNetwork network, SharedIndexInformer<Pod> pods) {
+    this(network, () -> pods.getStore().list());
+  }
+
+  /** With the pods to route to from {@code pods} (tests give a fixed list). */
+  ServiceProxy(PodNetwork network, Supplier<List<Pod>> pods) {
     this.network = network;
     this.pods = pods;
   }
@@ -84,6 +91,12 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
       return; // a headless Service (Kiln's workers Service) has no proxy
     }
     selectors.put(ControlLoop.key(svc), svc.getSpec().getSelector());
+    Proxied current = services.get(ControlLoop.key(svc));
+    if (current != null && !current.ports().equals(svc.getSpec().getPorts())) {
+      // The ports changed (a ModelServer's grpcPort, say): listen anew, on a new address.
+      services.remove(ControlLoop.key(svc));
+      current.listeners().forEach(ServiceProxy::closeQuietly);
+    }
     services.computeIfAbsent(
         ControlLoop.key(svc),
         key -> {
@@ -95,7 +108,7 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
             ServicePort port = ports.get(i);
             connections.execute(() -> accept(key, socket, port));
           }
-          return new Proxied(listening.address(), listening.sockets());
+          return new Proxied(listening.address(), List.copyOf(ports), listening.sockets());
         });
   }
 
@@ -144,7 +157,7 @@ public final class ServiceProxy implements ResourceEventHandler<Service>, AutoCl
     String ns = key.substring(0, key.indexOf('/'));
     List<InetSocketAddress> ready = new ArrayList<>();
     Map<String, String> selector = selectors.get(key);
-    for (Pod p : pods.getStore().list()) {
+    for (Pod p : pods.get()) {
       if (ns.equals(p.getMetadata().getNamespace())
           && selector != null
           && matches(selector, p.getMetadata().getLabels())
