@@ -93,8 +93,12 @@ final class ModelFiles {
    * never one.
    */
   static List<Candidate> candidates(Path dir, Path exclude) throws IOException {
-    Path root = dir.toAbsolutePath().normalize();
-    Path excluded = exclude.toAbsolutePath().normalize();
+    // The mount point itself may be a link (the sandbox's mounts are); links below it are not
+    // followed.
+    Path given = dir.toAbsolutePath().normalize();
+    Path root = given.toRealPath();
+    Path excluded =
+        root.resolve(given.relativize(exclude.toAbsolutePath().normalize())).normalize();
     List<Candidate> found = new ArrayList<>();
     Files.walkFileTree(
         root,

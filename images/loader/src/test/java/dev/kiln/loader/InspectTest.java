@@ -86,6 +86,21 @@ class InspectTest {
   }
 
   @Test
+  void aModelDirMountedThroughALinkIsWalked() throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("volume/model"));
+    Files.writeString(real.resolve("model.pkl"), "pickled");
+    Files.writeString(real.resolve("metrics.json"), "{\"accuracy\": 0.9}");
+    Files.delete(model);
+    Files.createSymbolicLink(model, real);
+
+    Run r = inspect();
+
+    assertThat(r.code()).as(r.stderr()).isZero();
+    assertThat(r.result().artifact()).containsEntry("path", "model.pkl");
+    assertThat(r.result().metrics()).containsEntry("accuracy", 0.9);
+  }
+
+  @Test
   void anEmptyModelDirIsNotFoundAndNamesTheKnownExtensions() throws Exception {
     Files.writeString(model.resolve("metrics.json"), "{\"accuracy\": 0.9}");
     Files.writeString(model.resolve("notes.txt"), "no model here");
