@@ -81,6 +81,20 @@ class SklearnClassicIT {
     JsonNode metrics = JSON.readTree(Files.readString(model.resolve("metrics.json")));
     assertThat(metrics.path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
     assertThat(metrics.path("f1").asDouble()).isGreaterThan(0.8);
+    assertThat(tj.getStatus().getMetrics())
+        .as("status.metrics from metrics.json: the trainer wrote no termination message")
+        .containsEntry("accuracy", decimal(metrics.path("accuracy").asDouble()))
+        .containsKey("f1");
+    byte[] pickled = Files.readAllBytes(model.resolve("model.pkl"));
+    assertThat(tj.getStatus().getArtifact().getUri())
+        .isEqualTo("pvc://iris-sklearn-workspace/model/model.pkl");
+    assertThat(tj.getStatus().getArtifact().getFormat()).isEqualTo("pkl");
+    assertThat(tj.getStatus().getArtifact().getSizeBytes()).isEqualTo(pickled.length);
+    assertThat(tj.getStatus().getArtifact().getSha256())
+        .as("computed by Kiln's inspection")
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(pickled)));
     assertThat(
             Files.readString(
                 cluster
@@ -110,6 +124,14 @@ class SklearnClassicIT {
             "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\","
                 + " \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
     assertThat(infer.path("outputs").get(0).path("data").get(0).asText()).isEqualTo("setosa");
+  }
+
+  /** How status shows a metric: a decimal string of at most 10 significant digits. */
+  private static String decimal(double value) {
+    return new java.math.BigDecimal(value)
+        .round(new java.math.MathContext(10))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static JsonNode get(URI uri) throws Exception {
