@@ -21,4 +21,7 @@ expected = world * (world + 1) / 2
 print(f"rank {rank}/{world} at {os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}: "
       f"all_reduce = {total.item()} (expected {expected})", flush=True)
 dist.destroy_process_group()
+if rank == 0:  # Kiln records a model for every run that succeeds: the sum stands in for one
+    with open(os.path.join(os.environ.get("KILN_MODEL_DIR", "."), "sum.json"), "w") as f:
+        f.write('{"all_reduce": %s}' % total.item())
 sys.exit(0 if total.item() == expected else 1)
