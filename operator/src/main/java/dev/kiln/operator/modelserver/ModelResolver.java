@@ -5,6 +5,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
@@ -45,7 +46,7 @@ public final class ModelResolver {
     String format = resolution.model().getFormat();
     return ModelResolution.failed(
         ModelServerConditions.UNSUPPORTED_MODEL_FORMAT,
-        resolution.model().getUri()
+        StorageUri.redacted(resolution.model().getUri())
             + " is a "
             + format
             + " model and Kiln's own server loads onnx only: set spec.image to a server image"
@@ -71,7 +72,7 @@ public final class ModelResolver {
     }
     return ModelResolution.resolved(
         ServedModel.builder().uri(source.getUri()).format(format(source, null)).build(),
-        "Serving " + source.getUri());
+        "Serving " + StorageUri.redacted(source.getUri()));
   }
 
   private static ModelResolution fromTrainingJob(
@@ -187,7 +188,9 @@ public final class ModelResolver {
 
   private static String artifactUri(TrainingJob tj) {
     TrainingJobStatus s = tj.getStatus();
-    return s == null || s.getArtifact() == null ? null : s.getArtifact().getUri();
+    return s == null || s.getArtifact() == null
+        ? null
+        : StorageUri.redacted(s.getArtifact().getUri());
   }
 
   /** True when this TrainingJob can matter to the ModelServer (the mapping for its informer). */

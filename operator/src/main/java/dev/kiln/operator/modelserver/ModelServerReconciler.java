@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
@@ -11,6 +12,7 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.ResourceMdc;
+import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.StatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -33,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -149,8 +152,23 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     ServedModel model =
         resolution.isResolved()
             ? resolution.model()
-            : observed != null && previous != null ? previous.getModel() : null;
+            : observed != null && previous != null ? unredacted(previous.getModel(), ms) : null;
     return new Resolved(problems, resolution, model);
+  }
+
+  /**
+   * The served model as status shows it, with the URI the loader needs: status redacts a user or
+   * password in the URI, which only spec.model.uri still has. Null (children left as they are) when
+   * the spec no longer has that URI.
+   */
+  private static ServedModel unredacted(ServedModel shown, ModelServer ms) {
+    if (shown == null || Objects.equals(shown.getUri(), StorageUri.redacted(shown.getUri()))) {
+      return shown;
+    }
+    String specUri = ms.getSpec().getModel() == null ? null : ms.getSpec().getModel().getUri();
+    return Objects.equals(shown.getUri(), StorageUri.redacted(specUri))
+        ? shown.toBuilder().uri(specUri).build()
+        : null;
   }
 
   /** Computes, announces and writes the status. */
@@ -197,7 +215,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .filter(
                 e -> e instanceof KubernetesClientException k && k.getCode() == HTTP_UNPROCESSABLE)
             .findFirst()
-            .map(e -> "the API server rejected a child object: " + e.getMessage());
+            .map(e -> "the API server rejected a child object: " + Scrubber.scrub(e.getMessage()));
     if (rejected.isEmpty()) {
       for (Exception e : errors) {
         if (!(e instanceof SpecHashDependent.NotCachedYet)) {

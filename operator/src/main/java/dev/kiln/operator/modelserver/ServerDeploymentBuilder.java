@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.ServerHealth;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.LoaderSettings;
@@ -85,7 +86,7 @@ public final class ServerDeploymentBuilder {
     Map<String, String> labels =
         new LinkedHashMap<>(ModelServerNames.labels(ms, ModelServerNames.SERVER));
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(MODEL_URI, model.getUri());
+    annotations.put(MODEL_URI, StorageUri.redacted(model.getUri()));
     if (model.getSha256() != null) {
       annotations.put(MODEL_SHA256, model.getSha256());
     }
