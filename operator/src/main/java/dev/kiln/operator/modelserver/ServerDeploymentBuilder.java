@@ -128,10 +128,9 @@ public final class ServerDeploymentBuilder {
       ModelServer ms, ServedModel model, ModelLocation location, OperatorConfig config) {
     ModelServerSpec spec = ms.getSpec();
     int port = ModelServerNames.port(ms);
-    boolean ownImage = spec.getImage() == null;
     return new ContainerBuilder()
         .withName(ModelServerNames.SERVER)
-        .withImage(ownImage ? config.modelServerImage() : spec.getImage())
+        .withImage(spec.getImage() == null ? config.modelServerImage() : spec.getImage())
         .withCommand(spec.getCommand())
         .withArgs(spec.getArgs())
         .withEnv(serverEnv(ms, model, location))
@@ -147,8 +146,9 @@ public final class ServerDeploymentBuilder {
         .withReadinessProbe(probe(readinessPath(ms), port, 5, 3))
         .withLivenessProbe(probe(livenessPath(ms), port, 10, 3))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        // Kiln's own server runs with a read-only root; a user's image may need to write to it.
-        .withSecurityContext(PodSecurity.userContainer(spec, ownImage))
+        // A server writes only to its /tmp emptyDir, whoever built the image: read-only root
+        // unless spec.pod.readOnlyRootFilesystem says otherwise.
+        .withSecurityContext(PodSecurity.userContainer(spec, PodSecurity.readOnlyRoot(spec, true)))
         .build();
   }
 
