@@ -193,6 +193,23 @@ public final class ModelResolver {
         : StorageUri.redacted(s.getArtifact().getUri());
   }
 
+  /**
+   * The served model as status shows it, with the URI the loader needs: status redacts a user or
+   * password in the URI, which only spec.model.uri still has. Null (children left as they are) when
+   * the spec no longer has that URI.
+   */
+  static ServedModel unredacted(ServedModel shown, ModelServer ms) {
+    if (shown == null
+        || shown.getUri() == null
+        || !shown.getUri().contains(StorageUri.REDACTED + "@")) {
+      return shown;
+    }
+    String specUri = ms.getSpec().getModel() == null ? null : ms.getSpec().getModel().getUri();
+    return Objects.equals(shown.getUri(), StorageUri.redacted(specUri))
+        ? shown.toBuilder().uri(specUri).build()
+        : null;
+  }
+
   /** True when this TrainingJob can matter to the ModelServer (the mapping for its informer). */
   public static boolean concerns(ModelServer ms, TrainingJob tj) {
     if (ms.getSpec() == null || ms.getSpec().getModel() == null) {

@@ -4,7 +4,6 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
-import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
@@ -35,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -152,23 +150,10 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     ServedModel model =
         resolution.isResolved()
             ? resolution.model()
-            : observed != null && previous != null ? unredacted(previous.getModel(), ms) : null;
+            : observed != null && previous != null
+                ? ModelResolver.unredacted(previous.getModel(), ms)
+                : null;
     return new Resolved(problems, resolution, model);
-  }
-
-  /**
-   * The served model as status shows it, with the URI the loader needs: status redacts a user or
-   * password in the URI, which only spec.model.uri still has. Null (children left as they are) when
-   * the spec no longer has that URI.
-   */
-  private static ServedModel unredacted(ServedModel shown, ModelServer ms) {
-    if (shown == null || Objects.equals(shown.getUri(), StorageUri.redacted(shown.getUri()))) {
-      return shown;
-    }
-    String specUri = ms.getSpec().getModel() == null ? null : ms.getSpec().getModel().getUri();
-    return Objects.equals(shown.getUri(), StorageUri.redacted(specUri))
-        ? shown.toBuilder().uri(specUri).build()
-        : null;
   }
 
   /** Computes, announces and writes the status. */
