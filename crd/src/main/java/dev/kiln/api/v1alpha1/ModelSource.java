@@ -73,6 +73,9 @@ public class ModelSource implements ApiType {
       "Serve the model at this URI: pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>.")
   @Size(max = Validation.MAX_URI)
   @Pattern(Validation.SOURCE_URI)
+  @ValidationRule(
+      value = Validation.NO_USERINFO,
+      message = "model.uri" + Validation.NO_USERINFO_MESSAGE + "model.credentialsSecret")
   private String uri;
 
   @JsonPropertyDescription("Secret with credentials for an s3:// or https:// uri.")

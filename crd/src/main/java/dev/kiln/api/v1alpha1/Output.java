@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import lombok.AllArgsConstructor;
 import lombok.Builder;
 import lombok.Data;
@@ -21,6 +22,9 @@ public class Output implements ApiType {
   @Required
   @Size(max = Validation.MAX_URI)
   @Pattern(Validation.OUTPUT_URI)
+  @ValidationRule(
+      value = Validation.NO_USERINFO,
+      message = "output.uri" + Validation.NO_USERINFO_MESSAGE + "output.credentialsSecret")
   private String uri;
 
   @JsonPropertyDescription(

@@ -236,4 +236,11 @@ public class PodOverrides implements ApiType {
   @Min(0)
   @Max(MAX_ID)
   private Long fsGroup;
+
+  @JsonPropertyDescription(
+      "Whether your main container's root filesystem is read-only; it gets a writable emptyDir at"
+          + " /tmp either way. A ModelServer's server: read-only unless set to false (for a server"
+          + " that writes outside /tmp). A TrainingJob's trainer and prepare: writable unless set"
+          + " to true.")
+  private Boolean readOnlyRootFilesystem;
 }

@@ -14,6 +14,10 @@ import java.util.Optional;
  */
 public record StorageUri(String uri, String scheme, String authority, String path) {
   public static final String PVC = "pvc";
+
+  /** What stands in for the userinfo of a URI that is shown: {@code https://[redacted]@host/x}. */
+  public static final String REDACTED = "[redacted]";
+
   private static final String SEPARATOR = "://";
 
   /** Splits a URI; never fails (a text without {@code ://} has an empty scheme). */
@@ -36,6 +40,29 @@ public record StorageUri(String uri, String scheme, String authority, String pat
   public static StorageUri pvc(String claim, String path) {
     String p = path == null || path.isEmpty() ? "" : "/" + path;
     return parse(PVC + SEPARATOR + claim + p);
+  }
+
+  /**
+   * The URI as Kiln may show it (status, conditions, Events, annotations): userinfo ({@code
+   * user:password@}) replaced by {@value #REDACTED}. The CRD refuses userinfo; this is for objects
+   * admitted before it did. Null stays null.
+   */
+  public static String redacted(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    StorageUri u = parse(uri);
+    // The authority ends at '?' or '#' too: an '@' in a query is not userinfo.
+    int end = u.authority.length();
+    for (char c : new char[] {'?', '#'}) {
+      int i = u.authority.indexOf(c);
+      end = i >= 0 ? Math.min(end, i) : end;
+    }
+    int at = u.authority.lastIndexOf('@', end - 1);
+    if (at < 0) {
+      return uri;
+    }
+    return u.scheme + SEPARATOR + REDACTED + u.authority.substring(at) + u.path;
   }
 
   public boolean isPvc() {

@@ -43,6 +43,18 @@ public final class Validation {
   public static final String RELATIVE_PATH =
       "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$";
 
+  /**
+   * CEL rule on a URI field: no userinfo ({@code user:password@} before the host), since a URI is
+   * shown in status, Events and {@code kubectl get}. The authority ends at the first '/', '?' or
+   * '#'.
+   */
+  public static final String NO_USERINFO = "!self.matches('^[a-z0-9]+://[^/?#]*@')";
+
+  /** Message suffix of those rules; the rule prefixes it with the field's path. */
+  public static final String NO_USERINFO_MESSAGE =
+      " must not carry a user or password (user:password@host): a URI is shown in status and"
+          + " Events. Put the credentials in a Secret and name it in ";
+
   /** A metric or hyperparameter name: letters, digits, '_', '.', '-', starting with a letter. */
   public static final String METRIC_NAME = "^[A-Za-z][A-Za-z0-9_.-]*$";
 

@@ -5,6 +5,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
@@ -45,7 +46,7 @@ public final class ModelResolver {
     String format = resolution.model().getFormat();
     return ModelResolution.failed(
         ModelServerConditions.UNSUPPORTED_MODEL_FORMAT,
-        resolution.model().getUri()
+        StorageUri.redacted(resolution.model().getUri())
             + " is a "
             + format
             + " model and Kiln's own server loads onnx only: set spec.image to a server image"
@@ -71,7 +72,7 @@ public final class ModelResolver {
     }
     return ModelResolution.resolved(
         ServedModel.builder().uri(source.getUri()).format(format(source, null)).build(),
-        "Serving " + source.getUri());
+        "Serving " + StorageUri.redacted(source.getUri()));
   }
 
   private static ModelResolution fromTrainingJob(
@@ -187,7 +188,26 @@ public final class ModelResolver {
 
   private static String artifactUri(TrainingJob tj) {
     TrainingJobStatus s = tj.getStatus();
-    return s == null || s.getArtifact() == null ? null : s.getArtifact().getUri();
+    return s == null || s.getArtifact() == null
+        ? null
+        : StorageUri.redacted(s.getArtifact().getUri());
+  }
+
+  /**
+   * The served model as status shows it, with the URI the loader needs: status redacts a user or
+   * password in the URI, which only spec.model.uri still has. Null (children left as they are) when
+   * the spec no longer has that URI.
+   */
+  static ServedModel unredacted(ServedModel shown, ModelServer ms) {
+    if (shown == null
+        || shown.getUri() == null
+        || !shown.getUri().contains(StorageUri.REDACTED + "@")) {
+      return shown;
+    }
+    String specUri = ms.getSpec().getModel() == null ? null : ms.getSpec().getModel().getUri();
+    return Objects.equals(shown.getUri(), StorageUri.redacted(specUri))
+        ? shown.toBuilder().uri(specUri).build()
+        : null;
   }
 
   /** True when this TrainingJob can matter to the ModelServer (the mapping for its informer). */

@@ -8,6 +8,7 @@ import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
@@ -51,7 +52,8 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
     }
     String oldUri = annotation(before, ServerDeploymentBuilder.MODEL_URI);
     String oldSha = annotation(before, ServerDeploymentBuilder.MODEL_SHA256);
-    if (!Objects.equals(oldUri, model.getUri()) || !Objects.equals(oldSha, model.getSha256())) {
+    if (!Objects.equals(oldUri, StorageUri.redacted(model.getUri()))
+        || !Objects.equals(oldSha, model.getSha256())) {
       events.normal(
           ms,
           ModelServerEvents.ROLLING_OUT,

@@ -11,6 +11,7 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.ResourceMdc;
+import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.StatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -149,7 +150,9 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     ServedModel model =
         resolution.isResolved()
             ? resolution.model()
-            : observed != null && previous != null ? previous.getModel() : null;
+            : observed != null && previous != null
+                ? ModelResolver.unredacted(previous.getModel(), ms)
+                : null;
     return new Resolved(problems, resolution, model);
   }
 
@@ -197,7 +200,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .filter(
                 e -> e instanceof KubernetesClientException k && k.getCode() == HTTP_UNPROCESSABLE)
             .findFirst()
-            .map(e -> "the API server rejected a child object: " + e.getMessage());
+            .map(e -> "the API server rejected a child object: " + Scrubber.scrub(e.getMessage()));
     if (rejected.isEmpty()) {
       for (Exception e : errors) {
         if (!(e instanceof SpecHashDependent.NotCachedYet)) {

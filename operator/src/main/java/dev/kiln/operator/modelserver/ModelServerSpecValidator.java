@@ -77,7 +77,7 @@ public final class ModelServerSpecValidator {
     if (model.getUri() != null && !model.getUri().matches(Validation.SOURCE_URI)) {
       problems.add(
           "spec.model.uri '"
-              + model.getUri()
+              + StorageUri.redacted(model.getUri())
               + "' must be pvc://<claim>/<path>, s3://<bucket>/<key> or https://<url>");
     }
     if (model.getCredentialsSecret() != null

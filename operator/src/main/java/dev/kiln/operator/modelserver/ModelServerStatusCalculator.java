@@ -9,6 +9,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerConditions;
 import dev.kiln.api.v1alpha1.ModelServerStatus;
 import dev.kiln.api.v1alpha1.ServedModel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.support.ConditionSet;
 import dev.kiln.operator.support.PodSecurity;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -74,7 +75,7 @@ public record ModelServerStatusCalculator(Duration readinessDeadline) {
 
     ModelServerStatus s = new ModelServerStatus();
     s.setObservedGeneration(ms.getMetadata().getGeneration());
-    s.setModel(model);
+    s.setModel(shown(model));
     if (o.serviceExists()) {
       s.setUrl(ModelServerNames.url(ms));
       s.setGrpcAddress(ModelServerNames.grpcAddress(ms).orElse(null));
@@ -92,13 +93,24 @@ public record ModelServerStatusCalculator(Duration readinessDeadline) {
     return new Outcome(s, serving.flatMap(ServingState::recheckAfter));
   }
 
+  /** The model as status shows it: a user or password in its URI redacted. */
+  static ServedModel shown(ServedModel model) {
+    return model == null
+        ? null
+        : model.toBuilder().uri(StorageUri.redacted(model.getUri())).build();
+  }
+
   /** The model in words, for messages and Events. */
   static String describe(ServedModel model) {
     if (model == null) {
       return "the model";
     }
     return model.getTrainingJob() != null
-        ? "the model of TrainingJob " + model.getTrainingJob() + " (" + model.getUri() + ")"
-        : model.getUri();
+        ? "the model of TrainingJob "
+            + model.getTrainingJob()
+            + " ("
+            + StorageUri.redacted(model.getUri())
+            + ")"
+        : StorageUri.redacted(model.getUri());
   }
 }

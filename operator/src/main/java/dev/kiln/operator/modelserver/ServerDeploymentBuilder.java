@@ -4,6 +4,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.ServerHealth;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.KilnLabels;
 import dev.kiln.operator.support.LoaderSettings;
@@ -85,7 +86,7 @@ public final class ServerDeploymentBuilder {
     Map<String, String> labels =
         new LinkedHashMap<>(ModelServerNames.labels(ms, ModelServerNames.SERVER));
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(MODEL_URI, model.getUri());
+    annotations.put(MODEL_URI, StorageUri.redacted(model.getUri()));
     if (model.getSha256() != null) {
       annotations.put(MODEL_SHA256, model.getSha256());
     }
@@ -127,10 +128,9 @@ public final class ServerDeploymentBuilder {
       ModelServer ms, ServedModel model, ModelLocation location, OperatorConfig config) {
     ModelServerSpec spec = ms.getSpec();
     int port = ModelServerNames.port(ms);
-    boolean ownImage = spec.getImage() == null;
     return new ContainerBuilder()
         .withName(ModelServerNames.SERVER)
-        .withImage(ownImage ? config.modelServerImage() : spec.getImage())
+        .withImage(spec.getImage() == null ? config.modelServerImage() : spec.getImage())
         .withCommand(spec.getCommand())
         .withArgs(spec.getArgs())
         .withEnv(serverEnv(ms, model, location))
@@ -146,8 +146,9 @@ public final class ServerDeploymentBuilder {
         .withReadinessProbe(probe(readinessPath(ms), port, 5, 3))
         .withLivenessProbe(probe(livenessPath(ms), port, 10, 3))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        // Kiln's own server runs with a read-only root; a user's image may need to write to it.
-        .withSecurityContext(PodSecurity.userContainer(spec, ownImage))
+        // A server writes only to its /tmp emptyDir, whoever built the image: read-only root
+        // unless spec.pod.readOnlyRootFilesystem says otherwise.
+        .withSecurityContext(PodSecurity.userContainer(spec, PodSecurity.readOnlyRoot(spec, true)))
         .build();
   }
 

@@ -20,6 +20,10 @@ public record ProgressReport(
     Long epoch, Long totalEpochs, Long step, Long totalSteps, Map<String, String> metrics) {
 
   public static final int MAX_METRICS = 64;
+
+  /** How much of a name or value the caller sent an error message repeats. */
+  static final int MAX_QUOTED = 64;
+
   static final Pattern METRIC_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_.-]{0,62}$");
   private static final Set<String> FIELDS =
       Set.of("epoch", "totalEpochs", "step", "totalSteps", "metrics");
@@ -39,7 +43,7 @@ public record ProgressReport(
     try {
       root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvalidReport("body is not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidReport("body is not valid JSON: " + quoted(e.getOriginalMessage(), 160));
     }
     if (root == null || !root.isObject()) {
       throw new InvalidReport("body must be a JSON object");
@@ -63,7 +67,9 @@ public record ProgressReport(
       String field = it.next();
       if (!FIELDS.contains(field)) {
         throw new InvalidReport(
-            "unknown field " + field + "; allowed: epoch, totalEpochs, step, totalSteps, metrics");
+            "unknown field "
+                + quoted(field)
+                + "; allowed: epoch, totalEpochs, step, totalSteps, metrics");
       }
     }
   }
@@ -74,7 +80,7 @@ public record ProgressReport(
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
-      throw new InvalidReport(field + " must be a non-negative whole number, got " + v);
+      throw new InvalidReport(field + " must be a non-negative whole number, got " + quoted(v));
     }
     return v.asLong();
   }
@@ -94,16 +100,36 @@ public record ProgressReport(
       if (!METRIC_NAME.matcher(e.getKey()).matches()) {
         throw new InvalidReport(
             "metrics."
-                + e.getKey()
+                + quoted(e.getKey())
                 + ": names start with a letter and use letters, digits, _ . -"
                 + " (at most 63)");
       }
       JsonNode v = e.getValue();
       if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-        throw new InvalidReport("metrics." + e.getKey() + " must be a finite number, got " + v);
+        throw new InvalidReport(
+            "metrics." + e.getKey() + " must be a finite number, got " + quoted(v));
       }
       metrics.put(e.getKey(), Decimals.format(v.asDouble()));
     }
     return metrics;
+  }
+
+  private static String quoted(JsonNode sent) {
+    return quoted(sent.toString());
+  }
+
+  /**
+   * What the caller sent, cut to {@value #MAX_QUOTED} characters: an error names the culprit
+   * without echoing kilobytes back (or into a log that keeps it).
+   */
+  static String quoted(String sent) {
+    return quoted(sent, MAX_QUOTED);
+  }
+
+  private static String quoted(String sent, int max) {
+    if (sent == null || sent.length() <= max) {
+      return sent;
+    }
+    return sent.substring(0, max) + "… (" + sent.length() + " characters)";
   }
 }

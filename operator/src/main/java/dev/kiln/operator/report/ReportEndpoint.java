@@ -133,20 +133,16 @@ public final class ReportEndpoint implements HttpHandler {
     if (!serving.getAsBoolean()) {
       throw new Rejected(503, "unavailable", "this replica is not the leader yet; retry");
     }
-    String namespace = id.getNamespace().orElseThrow();
-    TrainingJob tj =
-        lookup
-            .apply(id)
-            .orElseThrow(
-                () ->
-                    new Rejected(
-                        404,
-                        "not_found",
-                        "TrainingJob " + namespace + "/" + id.getName() + " not found"));
-    if (!owner.namespace().equals(namespace)
-        || !owner.name().equals(id.getName())
-        || !owner.uid().equals(tj.getMetadata().getUid())) {
-      throw new Rejected(403, "forbidden", "this token was issued for another TrainingJob");
+    // One answer for "another run" and "no such run", so a token cannot probe which runs exist.
+    Rejected notYours =
+        new Rejected(403, "forbidden", "this token was not issued for this TrainingJob");
+    if (!owner.namespace().equals(id.getNamespace().orElseThrow())
+        || !owner.name().equals(id.getName())) {
+      throw notYours;
+    }
+    TrainingJob tj = lookup.apply(id).orElseThrow(() -> notYours);
+    if (!owner.uid().equals(tj.getMetadata().getUid())) {
+      throw notYours;
     }
     return tj;
   }

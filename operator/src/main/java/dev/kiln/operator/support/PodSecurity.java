@@ -60,12 +60,21 @@ public final class PodSecurity {
         .build();
   }
 
-  /**
-   * A restricted container context for Kiln's own images. The root filesystem is read-only for
-   * them; a user's image may need to write to it, so it gets a writable /tmp instead.
-   */
+  /** A restricted container context for Kiln's own images (loaders, upload). */
   public static SecurityContext container(boolean readOnlyRootFilesystem) {
     return base(readOnlyRootFilesystem).withRunAsNonRoot(true).build();
+  }
+
+  /**
+   * Whether a container running the user's image gets a read-only root filesystem: what the spec
+   * says (spec.pod.readOnlyRootFilesystem), else {@code byDefault}, which is what the container
+   * needs, not whose image it is: a server writes only to its /tmp emptyDir; a trainer often writes
+   * caches anywhere.
+   */
+  public static boolean readOnlyRoot(WorkloadSpec spec, boolean byDefault) {
+    PodOverrides overrides = spec == null ? null : spec.getPod();
+    Boolean asked = overrides == null ? null : overrides.getReadOnlyRootFilesystem();
+    return asked == null ? byDefault : asked;
   }
 
   /**

@@ -64,7 +64,7 @@ final class TrainingContainersBuilder {
         // The final metrics and artifact come from the termination message; if the trainer
         // dies without one, the last log lines explain the failure instead.
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(PodSecurity.userContainer(spec, false))
+        .withSecurityContext(PodSecurity.userContainer(spec, PodSecurity.readOnlyRoot(spec, false)))
         .build();
   }
 
@@ -103,7 +103,8 @@ final class TrainingContainersBuilder {
         .withEnv(PodContract.environment(tj, config.reportUrl()))
         .withVolumeMounts(contractMounts(mount(WORKSPACE, PodContract.DATA_DIR, "data", false)))
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(PodSecurity.userContainer(tj.getSpec(), false))
+        .withSecurityContext(
+            PodSecurity.userContainer(tj.getSpec(), PodSecurity.readOnlyRoot(tj.getSpec(), false)))
         .build();
   }
 

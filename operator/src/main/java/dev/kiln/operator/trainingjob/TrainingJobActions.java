@@ -1,6 +1,7 @@
 package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.PodSecurityLevel;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
@@ -91,7 +92,7 @@ final class TrainingJobActions {
           events.normal(
               tj,
               TrainingJobEvents.UPLOAD_STARTED,
-              "Copying the model to " + tj.getSpec().getOutput().getUri());
+              "Copying the model to " + StorageUri.redacted(tj.getSpec().getOutput().getUri()));
         }
       }
       case NONE -> {}

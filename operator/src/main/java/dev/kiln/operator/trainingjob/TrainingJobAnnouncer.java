@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import dev.kiln.api.v1alpha1.Artifact;
 import dev.kiln.api.v1alpha1.Failure;
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
@@ -72,7 +73,7 @@ record TrainingJobAnnouncer(EventRecorder events, KilnMetrics metrics) {
       return "";
     }
     return "; model at "
-        + a.getUri()
+        + StorageUri.redacted(a.getUri())
         + " (sha256 "
         + a.getSha256()
         + ", "

@@ -4,6 +4,7 @@ import static dev.kiln.api.v1alpha1.TrainingJobConditions.ACCEPTED;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.INVALID_SPEC;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.VALID;
 
+import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobConditions;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
@@ -165,7 +166,8 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
             WorkspaceClaimBuilder.claimName(f.trainingJob()),
             s.getProgress(),
             s.getMetrics(),
-            uploaded ? spec.getOutput().getUri() : null);
+            // output.uri cannot carry userinfo (the CRD's pattern); redacted all the same.
+            uploaded ? StorageUri.redacted(spec.getOutput().getUri()) : null);
     s.setProgress(report.progress());
     s.setMetrics(report.metrics());
     s.setArtifact(report.artifact());

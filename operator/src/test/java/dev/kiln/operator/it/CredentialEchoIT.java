@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.kiln.api.v1alpha1.Dataset;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -91,6 +93,48 @@ class CredentialEchoIT {
         .until(() -> k.get("leaky-ms").getStatus().getPhase() == ModelServerPhase.Failed);
     assertThat(Serialization.asJson(k.get("leaky-ms").getStatus())).doesNotContain(SENTINEL);
     assertNowhereElse("leaky-ms");
+  }
+
+  /** Admitted before the CRD refused userinfo: served, and the password shown nowhere. */
+  @Test
+  void aPasswordInAnOlderModelServersUriIsRedactedWhereverItIsShown() {
+    String uri = "https://bob:" + SENTINEL + "@models.example/iris.onnx";
+    cluster.client().resource(server("old-ms", ModelSource.builder().uri(uri).build())).create();
+    await().atMost(WAIT).until(() -> k.deployment("old-ms") != null);
+    k.serverPod("old-ms", "old-ms-1", ModelServerHelper.serving(), true);
+    k.deploymentStatus("old-ms", 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> k.get("old-ms").getStatus().getPhase() == ModelServerPhase.Ready);
+    await().atMost(WAIT).until(() -> !cluster.events("old-ms").isEmpty());
+
+    assertThat(k.get("old-ms").getStatus().getModel().getUri())
+        .as("status.model.uri, the MODEL column of kubectl get ms")
+        .isEqualTo("https://[redacted]@models.example/iris.onnx");
+    assertThat(Serialization.asJson(k.get("old-ms").getStatus())).doesNotContain(SENTINEL);
+    var template = k.deployment("old-ms").getSpec().getTemplate();
+    assertThat(template.getMetadata().getAnnotations().values())
+        .allSatisfy(v -> assertThat(v).doesNotContain(SENTINEL));
+    assertThat(template.getSpec().getInitContainers().get(0).getArgs())
+        .as("the loader still gets the URI it needs")
+        .contains(uri);
+    assertNowhereElse("old-ms");
+  }
+
+  @Test
+  void aPasswordInAnOlderTrainingJobsDatasetIsNotRepeated() {
+    TrainingJob tj = TrainingJobs.basic("old-tj");
+    tj.getSpec()
+        .setDataset(
+            Dataset.builder().source("https://bob:" + SENTINEL + "@data.example/iris.csv").build());
+    cluster.client().resource(tj).create();
+    await().atMost(WAIT).until(() -> !cluster.jobs().isEmpty());
+    cluster.pod("old-tj", "old-tj-1-a", KilnTestCluster.terminated(1, "Error", "no data"));
+    cluster.jobFinished("old-tj-1", "Failed", "BackoffLimitExceeded", 1, 0);
+    await().atMost(WAIT).until(() -> cluster.phase("old-tj") == TrainingJobPhase.Failed);
+    await().atMost(WAIT).until(() -> !cluster.events("old-tj").isEmpty());
+    assertThat(Serialization.asJson(cluster.get("old-tj").getStatus())).doesNotContain(SENTINEL);
+    assertNowhereElse("old-tj");
   }
 
   private void assertNowhereElse(String name) {

@@ -126,8 +126,7 @@ class ProgressReportsIT {
     assertThat(send("job-a", "Bearer nonsense", valid).statusCode()).as("garbage").isEqualTo(401);
     HttpResponse<String> crossJob = post("job-b", tokenA, valid);
     assertThat(crossJob.statusCode()).as("token of A used for B").isEqualTo(403);
-    assertThat(crossJob.body()).contains("another TrainingJob").doesNotContain(tokenA);
-    assertThat(post("job-c", tokenA, valid).statusCode()).as("unknown job").isEqualTo(404);
+    assertThat(crossJob.body()).contains("not issued for this TrainingJob").doesNotContain(tokenA);
     HttpResponse<String> malformed = post("job-a", tokenA, "{\"epoch\": ");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("not valid JSON");
@@ -149,6 +148,44 @@ class ProgressReportsIT {
 
     assertThat(cluster.get("job-a").getStatus()).isEqualTo(statusA);
     assertThat(cluster.get("job-a").getStatus().getProgress()).isNull();
+  }
+
+  /** A token cannot probe which TrainingJobs exist: another run and no run answer alike. */
+  @Test
+  void notYourRunAndNoSuchRunGetTheSameAnswer() throws Exception {
+    start(Map.of());
+    String tokenA = runningJob("job-a");
+    runningJob("job-b");
+    String valid = "{\"epoch\":1,\"totalEpochs\":3}";
+
+    HttpResponse<String> existing = post("job-b", tokenA, valid);
+    HttpResponse<String> missing = post("job-c", tokenA, valid);
+    HttpResponse<String> otherNamespace = send("other-ns", "job-a", "Bearer " + tokenA, valid);
+    assertThat(existing.statusCode()).isEqualTo(403);
+    assertThat(missing.statusCode()).isEqualTo(existing.statusCode());
+    assertThat(missing.body()).isEqualTo(existing.body());
+    assertThat(otherNamespace.statusCode()).isEqualTo(existing.statusCode());
+    assertThat(otherNamespace.body()).isEqualTo(existing.body());
+  }
+
+  /** A 400 names what is wrong but quotes at most a bounded prefix of what was sent. */
+  @Test
+  void errorsQuoteOnlyAPrefixOfWhatWasSent() throws Exception {
+    start(Map.of());
+    String token = runningJob("job-a");
+    String longName = "m" + "x".repeat(9_999);
+
+    HttpResponse<String> badName = post("job-a", token, "{\"metrics\":{\"" + longName + "\":1}}");
+    HttpResponse<String> unknown = post("job-a", token, "{\"" + longName + "\":1}");
+    HttpResponse<String> badValue =
+        post("job-a", token, "{\"epoch\":\"" + "9".repeat(10_000) + "\"}");
+    for (HttpResponse<String> r : List.of(badName, unknown, badValue)) {
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).hasSizeLessThan(400).doesNotContain("x".repeat(65));
+      assertThat(r.body()).doesNotContain("9".repeat(65));
+    }
+    assertThat(badName.body()).contains("metrics." + longName.substring(0, 20));
+    assertThat(unknown.body()).contains("unknown field " + longName.substring(0, 20));
   }
 
   @Test
@@ -231,13 +268,18 @@ class ProgressReportsIT {
 
   private HttpResponse<String> send(String job, String authorization, String body)
       throws Exception {
+    return send(KilnTestCluster.NS, job, authorization, body);
+  }
+
+  private HttpResponse<String> send(String namespace, String job, String authorization, String body)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create(
                     "http://127.0.0.1:"
                         + operator.reportPort()
                         + "/v1/namespaces/"
-                        + KilnTestCluster.NS
+                        + namespace
                         + "/trainingjobs/"
                         + job
                         + "/report"))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -188,5 +189,24 @@ class ModelResolverTest {
     byUri.getSpec().getModel().setFormat("pkl");
     assertThat(ModelResolver.resolve(byUri, List.of()).reason())
         .isEqualTo("UnsupportedModelFormat");
+  }
+
+  /**
+   * An older ModelServer with a password in model.uri: status shows the URI redacted, and a
+   * Deployment rebuilt from the status (no model resolves right now) still gets the real one.
+   */
+  @Test
+  void aRedactedServedModelGetsItsUriBackFromTheSpec() {
+    String uri = "https://bob:hunter2@models.example/iris.onnx";
+    ModelServer ms = ModelServers.fromUri("iris", uri);
+    ServedModel shown =
+        ServedModel.builder().uri("https://[redacted]@models.example/iris.onnx").build();
+
+    assertThat(ModelResolver.unredacted(shown, ms).getUri()).isEqualTo(uri);
+    assertThat(ModelResolver.unredacted(shown, ModelServers.fromUri("iris", "s3://other/m.onnx")))
+        .as("the spec has another URI now: leave the Deployment as it is")
+        .isNull();
+    ServedModel plain = ServedModel.builder().uri("pvc://models/iris.onnx").build();
+    assertThat(ModelResolver.unredacted(plain, ms)).isSameAs(plain);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.v1alpha1.Autoscaling;
 import dev.kiln.api.v1alpha1.ModelServer;
+import dev.kiln.api.v1alpha1.PodOverrides;
 import dev.kiln.api.v1alpha1.ServedModel;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.KilnLabels;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Deployment that serves a model. */
 class ServerDeploymentBuilderTest {
@@ -155,12 +158,45 @@ class ServerDeploymentBuilderTest {
     }
   }
 
-  @Test
-  void theReferenceServerRunsWithAReadOnlyRootAndAWritableTmp() {
-    Deployment d = build(ModelServers.fromJob("iris", "iris"), ModelServers.pvcModel());
-    Container server = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+  /**
+   * Decided by what a server needs (a temp directory, given as an emptyDir), not by who named the
+   * image: Kiln's server left implicit, Kiln's server named explicitly, and a user's server alike.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"unset", "kiln's, named", "custom/server:2"})
+  void everyServerRunsWithAReadOnlyRootAndAWritableTmp(String image) {
+    ModelServer ms = ModelServers.fromJob("iris", "iris");
+    ms.getSpec()
+        .setImage(
+            switch (image) {
+              case "unset" -> null;
+              case "kiln's, named" -> CONFIG.modelServerImage();
+              default -> image;
+            });
+    Deployment d = build(ms, ModelServers.pvcModel());
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    Container server = pod.getContainers().get(0);
     assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(server.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/tmp"));
+    String tmp =
+        server.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals("/tmp"))
+            .findFirst()
+            .orElseThrow()
+            .getName();
+    assertThat(pod.getVolumes())
+        .anySatisfy(v -> assertThat(v.getName()).isEqualTo(tmp))
+        .filteredOn(v -> v.getName().equals(tmp))
+        .allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void aServerThatMustWriteToItsRootOptsOutExplicitly() {
+    ModelServer ms = ModelServers.fromJob("iris", "iris");
+    ms.getSpec().setImage("custom/server:2");
+    ms.getSpec().setPod(PodOverrides.builder().readOnlyRootFilesystem(false).build());
+    Container server =
+        build(ms, ModelServers.pvcModel()).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
   }
 
   @Test
@@ -314,7 +350,7 @@ class ServerDeploymentBuilderTest {
     assertThat(server.getArgs()).containsExactly("--threads", "4");
     assertThat(env(server)).containsEntry("LOG_LEVEL", "debug");
     assertThat(server.getResources().getLimits()).containsEntry("cpu", new Quantity("2"));
-    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
+    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(pod.getServiceAccountName()).isEqualTo("server-sa");
     assertThat(pod.getAutomountServiceAccountToken()).isNull();
     assertThat(pod.getNodeSelector()).containsEntry("pool", "inference");

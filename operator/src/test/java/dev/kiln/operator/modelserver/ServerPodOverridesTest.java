@@ -92,7 +92,7 @@ class ServerPodOverridesTest {
   }
 
   @Test
-  void aCustomServerGetsTheModelsFormatWhereItIsAndItsPortWithAWritableRoot() {
+  void aCustomServerGetsTheModelsFormatWhereItIsAndItsPortWithAReadOnlyRoot() {
     Deployment d = build(custom(), S3_PKL);
     Container server = server(d);
 
@@ -102,7 +102,7 @@ class ServerPodOverridesTest {
         .containsEntry("KILN_MODEL_NAME", "iris")
         .containsEntry("KILN_PORT", "8080")
         .containsEntry("PORT", "8080");
-    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isFalse();
+    assertThat(server.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(server.getVolumeMounts())
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
   }

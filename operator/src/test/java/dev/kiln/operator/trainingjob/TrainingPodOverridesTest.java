@@ -167,6 +167,22 @@ class TrainingPodOverridesTest {
   }
 
   @Test
+  void trainersKeepAWritableRootUnlessTheSpecAsksForAReadOnlyOne() {
+    for (String user : List.of(TrainingBatchJobBuilder.TRAINER, TrainingBatchJobBuilder.PREPARE)) {
+      assertThat(container(pod(withPod(p -> {})), user).getSecurityContext())
+          .extracting(SecurityContext::getReadOnlyRootFilesystem)
+          .as(user)
+          .isEqualTo(false);
+      assertThat(
+              container(pod(withPod(p -> p.readOnlyRootFilesystem(true))), user)
+                  .getSecurityContext()
+                  .getReadOnlyRootFilesystem())
+          .as(user)
+          .isTrue();
+    }
+  }
+
+  @Test
   void baselineLetsTheUsersContainersRunAsRootAndKeepsTheRestOfTheHardening() {
     PodSpec pod =
         pod(withPod(p -> p.securityLevel(PodSecurityLevel.baseline).runAsUser(0L).runAsGroup(0L)));
