@@ -97,6 +97,10 @@ public class PodOverrides implements ApiType {
   /** A prefix (≤ 253) + '/' + a name (≤ 63). */
   public static final int MAX_QUALIFIED_NAME = 317;
 
+  /** CEL: every key of a label or annotation map is a qualified name. */
+  static final String QUALIFIED_KEYS =
+      "self.all(k, size(k) <= " + MAX_QUALIFIED_NAME + " && k.matches('" + QUALIFIED_NAME + "'))";
+
   public static final int MAX_METADATA = 32;
   public static final int MAX_ANNOTATION_VALUE = 2048;
   public static final int MAX_VOLUMES = 32;
@@ -119,12 +123,7 @@ public class PodOverrides implements ApiType {
           + " controller-uid, job-name, pod-template-hash) are refused.")
   @Size(max = MAX_METADATA)
   @ValidationRule(
-      value =
-          "self.all(k, size(k) <= "
-              + MAX_QUALIFIED_NAME
-              + " && k.matches('"
-              + QUALIFIED_NAME
-              + "'))",
+      value = QUALIFIED_KEYS,
       message =
           "label keys must be an optional DNS subdomain prefix and '/', then a name of at most 63"
               + " letters, digits, '-', '_' or '.'")
@@ -141,12 +140,7 @@ public class PodOverrides implements ApiType {
           + " and batch.kubernetes.io/… are refused.")
   @Size(max = MAX_METADATA)
   @ValidationRule(
-      value =
-          "self.all(k, size(k) <= "
-              + MAX_QUALIFIED_NAME
-              + " && k.matches('"
-              + QUALIFIED_NAME
-              + "'))",
+      value = QUALIFIED_KEYS,
       message =
           "annotation keys must be an optional DNS subdomain prefix and '/', then a name of at most"
               + " 63 letters, digits, '-', '_' or '.'")

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -214,6 +215,14 @@ public final class KilnTestCluster implements AutoCloseable {
             .filter(j -> j.getMetadata().getName().equals(trainingJob + "-1"))
             .findFirst()
             .orElseThrow();
+    return podOf(job, podName, owned, ContainerStates.pod(trainer));
+  }
+
+  /**
+   * A pod made from {@code job}'s template with {@code status}; {@code owned}: with the Job as its
+   * controller owner, else a look-alike without an owner.
+   */
+  private Pod podOf(Job job, String podName, boolean owned, PodStatus status) {
     Pod pod =
         client
             .pods()
@@ -236,7 +245,7 @@ public final class KilnTestCluster implements AutoCloseable {
         .withName(pod.getMetadata().getName())
         .editStatus(
             p -> {
-              p.setStatus(ContainerStates.pod(trainer));
+              p.setStatus(status);
               return p;
             });
   }
@@ -288,40 +297,15 @@ public final class KilnTestCluster implements AutoCloseable {
             .until(
                 () -> client.batch().v1().jobs().inNamespace(NS).withName(name).get(),
                 java.util.Objects::nonNull);
-    Pod pod =
-        client
-            .pods()
-            .inNamespace(NS)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(podName)
-                    .withNamespace(NS)
-                    .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-                    .withOwnerReferences(owned ? List.of(controller(job)) : List.of())
-                    .withCreationTimestamp(now())
-                    .endMetadata()
-                    .withSpec(job.getSpec().getTemplate().getSpec())
-                    .build())
-            .create();
-    client
-        .pods()
-        .inNamespace(NS)
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              p.setStatus(
-                  ContainerStates.pod(
-                      ContainerStates.status(
-                          INSPECT,
-                          ContainerStates.terminated(
-                              exitCode,
-                              exitCode == 0 ? "Completed" : "Error",
-                              message,
-                              now(),
-                              now()))));
-              return p;
-            });
+    podOf(
+        job,
+        podName,
+        owned,
+        ContainerStates.pod(
+            ContainerStates.status(
+                INSPECT,
+                ContainerStates.terminated(
+                    exitCode, exitCode == 0 ? "Completed" : "Error", message, now(), now()))));
   }
 
   /** The controller owner reference its controller puts on what it creates. */
