@@ -32,7 +32,7 @@ final class S3Store implements AutoCloseable {
 
   private final S3Client s3;
 
-  S3Store(Map<String, String> env) {
+  S3Store(Map<String, String> env) throws LoaderException {
     this.s3 = S3Clients.fromEnv(env);
   }
 

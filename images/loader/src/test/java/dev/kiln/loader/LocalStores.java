@@ -41,10 +41,25 @@ public final class LocalStores implements AutoCloseable {
   private final HttpServer http;
 
   public LocalStores() throws Exception {
+    this(ACCESS_KEY, SECRET_KEY, false);
+  }
+
+  /**
+   * Stores whose S3 accepts only the given key pair, as temporary credentials: requests may carry
+   * the session token that comes with them (signed, but s3proxy does not check its value).
+   */
+  public LocalStores(String accessKey, String secretKey) throws Exception {
+    this(accessKey, secretKey, true);
+  }
+
+  private LocalStores(String accessKey, String secretKey, boolean sessionCredentials)
+      throws Exception {
     s3proxy =
         S3Proxy.builder()
             .blobStore(new TransientNio2BlobStore())
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            // s3proxy answers 501 to x-amz-security-token unless told to let unknown headers by.
+            .ignoreUnknownHeaders(sessionCredentials)
             .endpoint(URI.create("http://127.0.0.1:0"))
             .build();
     s3proxy.start();
@@ -57,8 +72,7 @@ public final class LocalStores implements AutoCloseable {
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
             .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
             .build();
     admin.createBucket(b -> b.bucket("models"));
     admin.putObject(
