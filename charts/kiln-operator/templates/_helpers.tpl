@@ -67,9 +67,11 @@ POD_NAME,POD_NAMESPACE,KILN_WATCH_NAMESPACES,KILN_LOADER_IMAGE,KILN_MODEL_SERVER
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
+# get: a claim or workers Service that already exists under a run's name is read back to tell
+# the run's own from one of a deleted TrainingJob of the same name (docs/design.md).
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["create"]
+  verbs: ["get", "create"]
 # ModelServers: the server's Deployment, Service, HPA, NetworkPolicy and PDB are kept in sync
 # (replaced when the spec changes; HPA, NetworkPolicy and PDB deleted when no longer wanted).
 - apiGroups: ["kiln.dev"]
@@ -80,7 +82,7 @@ POD_NAME,POD_NAMESPACE,KILN_WATCH_NAMESPACES,KILN_LOADER_IMAGE,KILN_MODEL_SERVER
   verbs: ["update"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["list", "watch", "create", "update"]
+  verbs: ["get", "list", "watch", "create", "update"]
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["list", "watch", "create", "update"]

@@ -52,6 +52,7 @@ class DeletionIT {
     }
 
     var client = cluster.client();
+    String uid = cluster.trainingJob(ns, "scratch").getMetadata().getUid();
     client.resource(cluster.trainingJob(ns, "scratch")).delete();
     client.resource(cluster.trainingJob(ns, "keeper")).delete();
 
@@ -61,9 +62,14 @@ class DeletionIT {
             () -> {
               assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
               assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
-              assertThat(client.secrets().inNamespace(ns).withName("scratch-report-token").get())
+              assertThat(
+                      client
+                          .secrets()
+                          .inNamespace(ns)
+                          .withName("scratch-report-token-" + uid)
+                          .get())
                   .isNull();
-              assertThat(client.configMaps().inNamespace(ns).withName("scratch-run").get())
+              assertThat(client.configMaps().inNamespace(ns).withName("scratch-run-" + uid).get())
                   .isNull();
               assertThat(
                       client

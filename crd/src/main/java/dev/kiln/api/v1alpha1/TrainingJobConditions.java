@@ -31,6 +31,12 @@ public final class TrainingJobConditions {
   public static final String RESUMING = "Resuming";
   public static final String PODS_STARTING = "PodsStarting";
 
+  /**
+   * A Job, claim or Service of this run's name still belongs to an earlier TrainingJob of the same
+   * name (deleted, its children not yet garbage-collected): the run waits instead of using them.
+   */
+  public static final String PREVIOUS_RUN_OBJECTS = "PreviousRunObjects";
+
   // Running, while it is True.
   public static final String TRAINER_RUNNING = "TrainerRunning";
   public static final String INSPECTING_MODEL = "InspectingModel";

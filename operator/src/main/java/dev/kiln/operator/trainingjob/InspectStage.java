@@ -77,7 +77,7 @@ final class InspectStage {
         done.or(() -> failed)
             .filter(c -> ModelInspection.terminations(pods).isEmpty())
             .map(c -> Times.parse(c.getLastTransitionTime()))
-            .map(at -> at.plus(POD_STATUS_GRACE))
+            .map(at -> Times.plusSaturating(at, POD_STATUS_GRACE))
             .filter(until -> f.now().isBefore(until));
     if (awaited.isPresent()) {
       // The Job's end reached this cache before its pod's: the pod has the result.

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -43,12 +44,31 @@ final class TrainingJobActions {
     this.events = events;
   }
 
-  /** Creates whatever of the run's children is missing; returns the Job as built. */
-  Job createChildren(TrainingJob tj) {
-    WorkspaceClaimBuilder.build(tj, config.defaultWorkspaceSize()).ifPresent(this::create);
+  /**
+   * What {@link #createChildren} did: the Job as built, or (job null) the object of an earlier run
+   * under one of the run's names that it waits for.
+   */
+  record Children(Job job, String waitingFor) {}
+
+  /**
+   * Creates whatever of the run's children is missing. The claim and the workers Service come
+   * first: if one of their names is taken by an object the run may not use, nothing else is created
+   * (see {@link PreviousRun}).
+   */
+  Children createChildren(TrainingJob tj) {
+    Optional<String> waiting =
+        Stream.of(
+                WorkspaceClaimBuilder.build(tj, config.defaultWorkspaceSize()),
+                WorkerServiceBuilder.build(tj))
+            .flatMap(Optional::stream)
+            .map(child -> createUnlessTaken(tj, child))
+            .flatMap(Optional::stream)
+            .findFirst();
+    if (waiting.isPresent()) {
+      return new Children(null, waiting.get());
+    }
     create(RunInputsBuilder.reportTokenSecret(tj, tokens.tokenFor(tj)));
     create(RunInputsBuilder.runConfigMap(tj, 1));
-    WorkerServiceBuilder.build(tj).ifPresent(this::create);
     Job job = TrainingBatchJobBuilder.build(tj, config);
     if (create(job)) {
       events.normal(
@@ -71,7 +91,7 @@ final class TrainingJobActions {
                 + " the baseline Pod Security level");
       }
     }
-    return job;
+    return new Children(job, null);
   }
 
   /** What the status calculation asked for, on what it observed. */
@@ -154,5 +174,22 @@ final class TrainingJobActions {
 
   private boolean create(HasMetadata desired) {
     return CreateIfMissing.create(client, desired).isPresent();
+  }
+
+  /**
+   * Creates the child; when its name is taken, reads the object back and says what the run waits
+   * for unless the run may use it. Empty: created, or usable as it is.
+   */
+  private Optional<String> createUnlessTaken(TrainingJob tj, HasMetadata desired) {
+    if (create(desired)) {
+      return Optional.empty();
+    }
+    HasMetadata existing = client.resource(desired).get();
+    if (existing == null) {
+      return Optional.of(PreviousRun.vanished(desired));
+    }
+    return PreviousRun.usable(tj, existing)
+        ? Optional.empty()
+        : Optional.of(PreviousRun.waitingFor(tj, existing));
   }
 }

@@ -22,16 +22,24 @@ public final class TrainingJobNames {
     /** The follow-up Job that copies the model to spec.output.uri. */
     UPLOAD("-upload", UploadJobBuilder.UPLOAD),
     WORKSPACE("-workspace", "workspace"),
-    REPORT_TOKEN("-report-token", "report-token"),
-    RUN_CONFIG("-run", "run-config"),
+    /** Named with the run's UID: a re-created run can never mount an earlier run's token. */
+    REPORT_TOKEN("-report-token", "report-token", true),
+    /** Named with the run's UID, like the token. */
+    RUN_CONFIG("-run", "run-config", true),
     WORKERS("-workers", "workers");
 
     private final String suffix;
     private final String component;
+    private final boolean perIncarnation;
 
     Child(String suffix, String component) {
+      this(suffix, component, false);
+    }
+
+    Child(String suffix, String component, boolean perIncarnation) {
       this.suffix = suffix;
       this.component = component;
+      this.perIncarnation = perIncarnation;
     }
 
     public String component() {
@@ -41,7 +49,15 @@ public final class TrainingJobNames {
 
   private TrainingJobNames() {}
 
+  /**
+   * The child's name. The Jobs, the claim and the workers Service keep the plain name (pod host
+   * names and the workspace a user looks for depend on it); until the garbage collector has removed
+   * a deleted run's objects of those names, a re-created run waits (PreviousRunObjects). The token
+   * Secret and run ConfigMap never need to wait: their names carry the run's UID (at most 52 + 14 +
+   * 36 characters, well inside the 253 a Secret or ConfigMap name may have).
+   */
   public static String name(TrainingJob tj, Child child) {
-    return tj.getMetadata().getName() + child.suffix;
+    String name = tj.getMetadata().getName() + child.suffix;
+    return child.perIncarnation ? name + "-" + tj.getMetadata().getUid() : name;
   }
 }

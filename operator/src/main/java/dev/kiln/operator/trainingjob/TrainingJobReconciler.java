@@ -129,16 +129,23 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       TrainingJobStatus previous = tj.getStatus();
       Job job = child(tj, context, TrainingJobNames.name(tj, Child.JOB));
       List<String> problems = TrainingJobSpecValidator.problems(tj);
-      boolean creating = job == null && problems.isEmpty() && !isFinished(previous);
+      String waitingFor =
+          job == null
+              ? PreviousRun.leftoverJob(tj, context.getSecondaryResources(Job.class)).orElse(null)
+              : null;
+      boolean creating =
+          job == null && waitingFor == null && problems.isEmpty() && !isFinished(previous);
       if (creating) {
         try {
-          job = actions.createChildren(tj);
+          TrainingJobActions.Children children = actions.createChildren(tj);
+          job = children.job();
+          waitingFor = children.waitingFor();
         } catch (KubernetesClientException e) {
           problems = refused(e);
         }
       }
       Instant now = clock.instant();
-      Observed observed = observe(tj, context, problems, job, now);
+      Observed observed = observe(tj, context, problems, job, now, waitingFor);
       Outcome outcome = calculator.calculate(observed);
       TrainingJobStatus status = outcome.status();
       if (job != null) {
@@ -155,7 +162,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   }
 
   private Observed observe(
-      TrainingJob tj, Context<TrainingJob> context, List<String> problems, Job job, Instant now) {
+      TrainingJob tj,
+      Context<TrainingJob> context,
+      List<String> problems,
+      Job job,
+      Instant now,
+      String waitingFor) {
     LiveProgress live =
         progress.progress(ResourceID.fromResource(tj), tj.getMetadata().getUid()).orElse(null);
     Job inspect = child(tj, context, TrainingJobNames.name(tj, Child.INSPECT));
@@ -169,7 +181,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                         || Owners.controlledBy(p, inspect)
                         || Owners.controlledBy(p, upload))
             .collect(Collectors.toCollection(ArrayList::new));
-    return new Observed(tj, problems, job, pods, now, live, inspect, upload);
+    return new Observed(tj, problems, job, pods, now, live, inspect, upload, waitingFor);
   }
 
   /** The API server refused what the spec asks for: say so once instead of retrying. */
@@ -185,8 +197,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     outcome.recheckAfter().ifPresent(control::rescheduleAfter);
     if (created) {
       // The Job's informer event triggers the next reconcile; this is the safety net if the
-      // create was answered "already exists" for a Job the cache has not seen yet.
-      control.rescheduleAfter(Duration.ofSeconds(5));
+      // create was answered "already exists" for a Job the cache has not seen yet. A run that
+      // waits for an earlier run's objects has its own, later recheck.
+      if (outcome.recheckAfter().isEmpty()) {
+        control.rescheduleAfter(Duration.ofSeconds(5));
+      }
     }
     return control;
   }

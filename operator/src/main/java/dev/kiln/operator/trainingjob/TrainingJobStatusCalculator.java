@@ -2,6 +2,7 @@ package dev.kiln.operator.trainingjob;
 
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.ACCEPTED;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.INVALID_SPEC;
+import static dev.kiln.api.v1alpha1.TrainingJobConditions.PREVIOUS_RUN_OBJECTS;
 import static dev.kiln.api.v1alpha1.TrainingJobConditions.VALID;
 
 import dev.kiln.api.v1alpha1.StorageUri;
@@ -54,7 +55,8 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
   /**
    * Everything the status is computed from. {@code job}, {@code inspectJob} and {@code uploadJob}
    * are null until they exist, {@code pods} are the pods of all three; {@code live} is null until
-   * the trainer reports progress to this operator.
+   * the trainer reports progress to this operator; {@code previousRun} says which object of an
+   * earlier TrainingJob of the same name the run waits for (null: none).
    */
   public record Observed(
       TrainingJob trainingJob,
@@ -64,10 +66,23 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
       Instant now,
       LiveProgress live,
       Job inspectJob,
-      Job uploadJob) {
+      Job uploadJob,
+      String previousRun) {
+    public Observed(
+        TrainingJob trainingJob,
+        List<String> specProblems,
+        Job job,
+        List<Pod> pods,
+        Instant now,
+        LiveProgress live,
+        Job inspectJob,
+        Job uploadJob) {
+      this(trainingJob, specProblems, job, pods, now, live, inspectJob, uploadJob, null);
+    }
+
     public Observed(
         TrainingJob trainingJob, List<String> specProblems, Job job, List<Pod> pods, Instant now) {
-      this(trainingJob, specProblems, job, pods, now, null, null, null);
+      this(trainingJob, specProblems, job, pods, now, null, null, null, null);
     }
 
     public Observed(
@@ -77,7 +92,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
         List<Pod> pods,
         Instant now,
         LiveProgress live) {
-      this(trainingJob, specProblems, job, pods, now, live, null, null);
+      this(trainingJob, specProblems, job, pods, now, live, null, null, null);
     }
   }
 
@@ -118,6 +133,10 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
 
   /** A run that has not finished: the trainer's reports, the Job's facts, then the phase. */
   private PhaseDecision observeRun(Observed o, TrainingJobStatus s, List<Warning> warnings) {
+    if (o.job() == null && o.previousRun() != null) {
+      return PhaseDecision.pending(PREVIOUS_RUN_OBJECTS, o.previousRun(), null)
+          .withRecheck(PreviousRun.RECHECK);
+    }
     LiveProgress live = o.live();
     if (live != null) {
       s.setProgress(live.progress());

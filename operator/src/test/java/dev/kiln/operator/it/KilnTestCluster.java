@@ -151,10 +151,21 @@ public final class KilnTestCluster implements AutoCloseable {
     return tj == null || tj.getStatus() == null ? null : tj.getStatus().getPhase();
   }
 
-  /** The report token Kiln handed to a TrainingJob's pods, as the pod would read it. */
+  /**
+   * The report token Kiln handed to a TrainingJob's pods, as the pod would read it: from the Secret
+   * that the run's Job mounts.
+   */
   public String reportToken(String trainingJob) {
+    String secretName =
+        jobs().stream()
+            .filter(j -> j.getMetadata().getName().equals(trainingJob + "-1"))
+            .flatMap(j -> j.getSpec().getTemplate().getSpec().getVolumes().stream())
+            .filter(v -> "report-token".equals(v.getName()))
+            .map(v -> v.getSecret().getSecretName())
+            .findFirst()
+            .orElseThrow();
     io.fabric8.kubernetes.api.model.Secret secret =
-        client.secrets().inNamespace(NS).withName(trainingJob + "-report-token").get();
+        client.secrets().inNamespace(NS).withName(secretName).get();
     if (secret.getStringData() != null && secret.getStringData().containsKey("token")) {
       return secret.getStringData().get("token");
     }

@@ -60,8 +60,16 @@ class TrainingJobLifecycleIT {
     List<HasMetadata> children =
         List.of(
             client.persistentVolumeClaims().inNamespace(NS).withName("iris-workspace").get(),
-            client.secrets().inNamespace(NS).withName("iris-report-token").get(),
-            client.configMaps().inNamespace(NS).withName("iris-run").get(),
+            client
+                .secrets()
+                .inNamespace(NS)
+                .withName("iris-report-token-" + tj.getMetadata().getUid())
+                .get(),
+            client
+                .configMaps()
+                .inNamespace(NS)
+                .withName("iris-run-" + tj.getMetadata().getUid())
+                .get(),
             cluster.jobs().get(0));
     for (HasMetadata child : children) {
       OwnerReference owner = child.getMetadata().getOwnerReferences().get(0);

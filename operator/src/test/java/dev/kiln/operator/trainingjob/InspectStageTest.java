@@ -102,6 +102,34 @@ class InspectStageTest {
   }
 
   @Test
+  void anInspectJobEndingAtTheLastRepresentableInstantDoesNotBreakTheStatus() {
+    // Found by TrainingJobStatusPropertiesTest: the grace for the pod's status was added to the
+    // Job's transition time without saturation, and the status calculation threw on every
+    // reconcile.
+    io.fabric8.kubernetes.api.model.batch.v1.Job inspect = Inspections.job("Complete");
+    inspect
+        .getStatus()
+        .getConditions()
+        .get(0)
+        .setLastTransitionTime(java.time.Instant.MAX.toString());
+    Observed o =
+        new Observed(
+            trainingJob(),
+            List.of(),
+            completeJob(),
+            List.of(plainTrainer()),
+            T0.plusSeconds(86),
+            null,
+            inspect,
+            null);
+
+    Outcome outcome = calculator.calculate(o);
+
+    assertThat(outcome.status().getPhase()).isEqualTo(TrainingJobPhase.Running);
+    assertThat(outcome.recheckAfter()).hasValueSatisfying(d -> assertThat(d).isPositive());
+  }
+
+  @Test
   void aFinishedInspectionWhosePodLagsIsAwaitedThenFailsWhenItNeverComes() {
     // The inspect Job ended at T0+85; its pod is not in the cache.
     Observed lagging =

@@ -292,7 +292,7 @@ class TrainingBatchJobBuilderTest {
     EnvVar attempt = env(trainer(mnist()), "KILN_ATTEMPT");
 
     assertThat(attempt.getValue()).isNull();
-    assertThat(attempt.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("mnist-run");
+    assertThat(attempt.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("mnist-run-" + UID);
     assertThat(attempt.getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("attempt");
   }
 
@@ -376,7 +376,7 @@ class TrainingBatchJobBuilderTest {
     assertThat(mount.getReadOnly()).isTrue();
     assertThat(mount.getSubPath()).isNull();
     assertThat(volume(pod, mount.getName()).getSecret().getSecretName())
-        .isEqualTo("mnist-report-token");
+        .isEqualTo("mnist-report-token-" + UID);
     assertThat(key).isEqualTo(RunInputsBuilder.REPORT_TOKEN_KEY);
   }
 

@@ -175,7 +175,7 @@ class TrainingJobChildBuildersTest {
 
     Secret secret = RunInputsBuilder.reportTokenSecret(tj, "v1.abc.def");
 
-    assertThat(secret.getMetadata().getName()).isEqualTo("mnist-report-token");
+    assertThat(secret.getMetadata().getName()).isEqualTo("mnist-report-token-" + UID);
     assertThat(secret.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(secret.getImmutable()).isTrue();
     assertThat(secret.getStringData()).isEqualTo(Map.of("token", "v1.abc.def"));
