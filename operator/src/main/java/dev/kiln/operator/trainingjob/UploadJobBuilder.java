@@ -47,7 +47,10 @@ public final class UploadJobBuilder {
     if (output.getCredentialsSecret() != null) {
       loader.withEnvFrom(LoaderSettings.credentials(output.getCredentialsSecret()));
     }
-    return followUp(tj, Child.UPLOAD, loader.build(), plan.volumes());
+    // The run's service account: with IRSA or another web-identity mechanism the platform
+    // mounts the identity token into the pods of that account (images/loader/README.md).
+    return followUp(
+        tj, Child.UPLOAD, loader.build(), plan.volumes(), tj.getSpec().getServiceAccountName());
   }
 
   /** Where the model file lands: the output URI joined with its path in the model dir. */
@@ -77,9 +80,15 @@ public final class UploadJobBuilder {
 
   /**
    * A follow-up Job of a run that runs the loader: one restricted pod without a service-account
-   * token, retried up to 3 times.
+   * token (a web-identity token is a volume of its own and still reaches it), retried up to 3
+   * times, under {@code serviceAccountName} when not null.
    */
-  static Job followUp(TrainingJob tj, Child child, Container loader, List<Volume> volumes) {
+  static Job followUp(
+      TrainingJob tj,
+      Child child,
+      Container loader,
+      List<Volume> volumes,
+      String serviceAccountName) {
     Map<String, String> labels = TrainingMetadata.labels(tj, child.component());
     return new JobBuilder()
         .withMetadata(TrainingMetadata.build(tj, child, true))
@@ -91,6 +100,7 @@ public final class UploadJobBuilder {
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
+        .withServiceAccountName(serviceAccountName)
         .withAutomountServiceAccountToken(false)
         .withSecurityContext(PodSecurity.pod())
         .withContainers(loader)

@@ -45,6 +45,21 @@ class UploadJobBuilderTest {
   }
 
   @Test
+  void theUploadRunsUnderTheRunsServiceAccountSoAWebIdentityReachesIt() {
+    TrainingJob tj = TrainingJobFixtures.trainingJob("iris");
+    tj.getSpec().setServiceAccountName("trainer-irsa");
+    tj.getSpec().setOutput(Output.builder().uri("s3://models/iris/").build());
+
+    var pod = UploadJobBuilder.build(tj, CONFIG).getSpec().getTemplate().getSpec();
+    var inspect = InspectJobBuilder.build(tj, CONFIG, null).getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getServiceAccountName()).isEqualTo("trainer-irsa");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    // The inspection reads only the workspace: it needs no identity.
+    assertThat(inspect.getServiceAccountName()).isNull();
+  }
+
+  @Test
   void copiesOntoAnotherClaimForAPvcOutput() {
     TrainingJob tj = TrainingJobFixtures.trainingJob("iris");
     tj.getSpec().setOutput(Output.builder().uri("pvc://models/iris/42").build());
