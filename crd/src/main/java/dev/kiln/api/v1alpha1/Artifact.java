@@ -11,7 +11,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-public class Artifact implements ApiType {
+public class Artifact extends UnknownFields implements ApiType {
   @JsonPropertyDescription(
       "Where the model is: pvc://<workspace>/model/<file>, or the output.uri it was uploaded to.")
   private String uri;

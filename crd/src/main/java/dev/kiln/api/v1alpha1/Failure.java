@@ -12,7 +12,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-public class Failure implements ApiType {
+public class Failure extends UnknownFields implements ApiType {
   @JsonPropertyDescription(
       "CamelCase cause: ImagePullBackOff, ErrImagePull, CreateContainerConfigError, Unschedulable,"
           + " OOMKilled, Evicted, Error, CrashLoopBackOff, DeadlineExceeded, BackoffLimitExceeded,"

@@ -43,4 +43,12 @@ public class ModelServerStatus extends UnknownFields implements ApiType {
       "The Pod Security Standard level the pods are built for (restricted or baseline): the"
           + " namespace must admit at least this level. Set once the pods' Deployment exists.")
   private PodSecurityLevel podSecurityLevel;
+
+  @Override
+  protected void keepNested(UnknownFields older) {
+    ModelServerStatus was = (ModelServerStatus) older;
+    keepConditions(was.conditions, conditions);
+    keep(was.model, model);
+    keep(was.failure, failure);
+  }
 }

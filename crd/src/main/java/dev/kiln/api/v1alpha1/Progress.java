@@ -11,7 +11,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-public class Progress implements ApiType {
+public class Progress extends UnknownFields implements ApiType {
   @JsonPropertyDescription("Percent done, 0-100, from steps (or epochs) done of the total.")
   private Integer percent;
 

@@ -11,7 +11,7 @@ import lombok.NoArgsConstructor;
 @Builder(toBuilder = true)
 @NoArgsConstructor
 @AllArgsConstructor
-public class ServedModel implements ApiType {
+public class ServedModel extends UnknownFields implements ApiType {
   @JsonPropertyDescription("Where the served model is.")
   private String uri;
 

@@ -55,4 +55,13 @@ public class TrainingJobStatus extends UnknownFields implements ApiType {
       "The Pod Security Standard level the pods are built for (restricted or baseline): the"
           + " namespace must admit at least this level. Set once the pods' Job exists.")
   private PodSecurityLevel podSecurityLevel;
+
+  @Override
+  protected void keepNested(UnknownFields older) {
+    TrainingJobStatus was = (TrainingJobStatus) older;
+    keepConditions(was.conditions, conditions);
+    keep(was.progress, progress);
+    keep(was.artifact, artifact);
+    keep(was.failure, failure);
+  }
 }

@@ -39,7 +39,7 @@ public final class StatusWriter {
 
   private static void keepUnknownFields(Object from, Object to) {
     if (from instanceof UnknownFields kept && to instanceof UnknownFields next) {
-      kept.unknownFields().forEach(next.unknownFields()::putIfAbsent);
+      UnknownFields.keep(kept, next);
     }
   }
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,19 @@ class UnknownFieldsIT {
       Map<String, Object> raw = raw(name);
       assertThat(spec(raw)).as(name).containsEntry("gpuSharing", "time-sliced");
       assertThat(status(raw)).as(name).containsEntry("extra", Map.of("by", "another-tool"));
+      assertThat(((Map<?, ?>) status(raw).get("progress")).get("gpuUtilization"))
+          .as(name + " status.progress.gpuUtilization")
+          .isEqualTo("87%");
     }
+    // The Accepted condition existed when the tool wrote "during"'s status; Kiln rewrote the
+    // conditions since (Running), and the field stays with its condition.
+    List<?> conditions = (List<?>) status(raw("during")).get("conditions");
+    assertThat(conditions)
+        .anySatisfy(
+            c -> {
+              assertThat(((Map<?, ?>) c).get("type")).isEqualTo("Accepted");
+              assertThat(((Map<?, ?>) c).get("severity")).isEqualTo("Info");
+            });
     assertThat(get("/healthz")).isEqualTo(200);
     assertThat(get("/readyz")).isEqualTo(200);
   }
@@ -138,6 +151,26 @@ class UnknownFieldsIT {
                 written.forEach((k, v) -> status.put(String.valueOf(k), v));
               }
               status.put("extra", Map.of("by", "another-tool"));
+              // Nested: a field in an object Kiln rebuilds (progress) and in its conditions.
+              Map<String, Object> progress = new HashMap<>();
+              if (status.get("progress") instanceof Map<?, ?> p) {
+                p.forEach((k, v) -> progress.put(String.valueOf(k), v));
+              }
+              progress.put("gpuUtilization", "87%");
+              status.put("progress", progress);
+              if (status.get("conditions") instanceof List<?> conditions) {
+                status.put(
+                    "conditions",
+                    conditions.stream()
+                        .map(
+                            c -> {
+                              Map<String, Object> copy = new HashMap<>();
+                              ((Map<?, ?>) c).forEach((k, v) -> copy.put(String.valueOf(k), v));
+                              copy.put("severity", "Info");
+                              return copy;
+                            })
+                        .toList());
+              }
               r.setAdditionalProperty("status", status);
               return r;
             });
