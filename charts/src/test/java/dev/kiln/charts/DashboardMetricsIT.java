@@ -19,12 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every metric the Grafana dashboard queries is one a real process exports: the operator (the
  * scrape its MetricsScrapeIT wrote after a run succeeded, a run failed, a report came in and a
- * ModelServer rolled out, so the lazily registered meters exist) and the reference model server
- * (after it answered requests). Metrics from elsewhere are listed with their source.
+ * ModelServer rolled out) and the reference model server (after it answered requests). Metrics from
+ * elsewhere would be listed with their source; today there are none.
  */
 class DashboardMetricsIT {
-  static final Map<String, String> FROM_ELSEWHERE =
-      Map.of("container_memory_working_set_bytes", "the kubelet (cAdvisor), per container");
+  static final Map<String, String> FROM_ELSEWHERE = Map.of();
   static final Path SCRAPE = Path.of("../operator/target/kiln-metrics-scrape.txt");
   static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -8,6 +8,7 @@ import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.HttpEndpoints;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.Liveness;
+import dev.kiln.operator.support.MetricsRegistry;
 import dev.kiln.operator.trainingjob.ReportTokens;
 import dev.kiln.operator.trainingjob.TrainingJobReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,7 +20,6 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +55,7 @@ public final class KilnOperator implements AutoCloseable {
       HttpEndpoints probes,
       HttpEndpoints reports,
       ProgressTracker progress,
-      PrometheusMeterRegistry registry,
+      MetricsRegistry metrics,
       AtomicBoolean closing) {}
 
   /** Opens a server; may fail with the port in use. */
@@ -91,7 +91,9 @@ public final class KilnOperator implements AutoCloseable {
   /** Starts the operator on the given client; returns once it is running (or standing by). */
   public static KilnOperator start(KubernetesClient client, OperatorConfig config, Clock clock) {
     AtomicBoolean closing = new AtomicBoolean();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // JVM, process and JOSDK metrics, each with help text and bounded labels.
+    MetricsRegistry meters = new MetricsRegistry();
+    PrometheusMeterRegistry registry = meters.registry();
     KilnMetrics metrics = new KilnMetrics(registry);
     EventRecorder events = new EventRecorder(client, clock, config.identity());
     Operator operator = operator(client, config, registry, closing);
@@ -122,10 +124,10 @@ public final class KilnOperator implements AutoCloseable {
             () -> HttpEndpoints.probes(config.httpPort(), live, ready, registry));
     ReportEndpoint endpoint =
         new ReportEndpoint(
-            tokens, trainingJobs::find, trainingJobs::isServing, progress, registry, clock);
+            tokens, trainingJobs::find, trainingJobs::isServing, progress, metrics, clock);
     HttpEndpoints reports = reportEndpoint(config, endpoint, probes);
     startOrFailLiveness(operator, live, config, probes);
-    return new KilnOperator(new Parts(operator, probes, reports, progress, registry, closing));
+    return new KilnOperator(new Parts(operator, probes, reports, progress, meters, closing));
   }
 
   /** The trainers' report endpoint on its own port; the probes close if it cannot listen. */
@@ -263,7 +265,7 @@ public final class KilnOperator implements AutoCloseable {
   }
 
   public PrometheusMeterRegistry registry() {
-    return parts.registry();
+    return parts.metrics().registry();
   }
 
   @Override
@@ -273,5 +275,6 @@ public final class KilnOperator implements AutoCloseable {
     parts.operator().stop();
     parts.progress().close();
     parts.probes().close();
+    parts.metrics().close();
   }
 }

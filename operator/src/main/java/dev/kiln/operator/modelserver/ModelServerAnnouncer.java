@@ -115,7 +115,7 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
     Instant started = Times.parse(was.getLastTransitionTime());
     Duration took = started == null ? Duration.ZERO : Duration.between(started, now);
     boolean complete = ModelServerConditions.ROLLOUT_COMPLETE.equals(is.getReason());
-    metrics.modelServerRollout(complete ? "complete" : "failed", took);
+    metrics.modelServerRollout(complete, took);
     if (complete) {
       events.normal(
           ms,

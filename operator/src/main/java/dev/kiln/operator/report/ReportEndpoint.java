@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.KilnMetrics.ReportResult;
 import dev.kiln.operator.support.Times;
 import dev.kiln.operator.trainingjob.ReportTokens;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +40,7 @@ public final class ReportEndpoint implements HttpHandler {
   private final Function<ResourceID, Optional<TrainingJob>> lookup;
   private final BooleanSupplier serving;
   private final ProgressTracker tracker;
-  private final MeterRegistry registry;
+  private final KilnMetrics metrics;
   private final Clock clock;
 
   public ReportEndpoint(
@@ -49,13 +48,13 @@ public final class ReportEndpoint implements HttpHandler {
       Function<ResourceID, Optional<TrainingJob>> lookup,
       BooleanSupplier serving,
       ProgressTracker tracker,
-      MeterRegistry registry,
+      KilnMetrics metrics,
       Clock clock) {
     this.tokens = tokens;
     this.lookup = lookup;
     this.serving = serving;
     this.tracker = tracker;
-    this.registry = registry;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -63,7 +62,7 @@ public final class ReportEndpoint implements HttpHandler {
   public void handle(HttpExchange ex) throws IOException {
     try (ex) {
       Result r = process(ex);
-      count(r.metric());
+      metrics.report(r.result());
       byte[] body =
           r.code() == 202
               ? "{\"status\":\"accepted\"}".getBytes(StandardCharsets.UTF_8)
@@ -79,16 +78,16 @@ public final class ReportEndpoint implements HttpHandler {
     }
   }
 
-  private record Result(int code, String metric, String message) {}
+  private record Result(int code, ReportResult result, String message) {}
 
   /** A report turned away: the answer to send. Cheap (no stack trace). */
   private static final class Rejected extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient Result result;
 
-    Rejected(int code, String metric, String message) {
+    Rejected(int code, ReportResult result, String message) {
       super(message, null, false, false);
-      this.result = new Result(code, metric, message);
+      this.result = new Result(code, result, message);
     }
   }
 
@@ -99,7 +98,7 @@ public final class ReportEndpoint implements HttpHandler {
       TrainingJob tj = authorize(ex, id);
       byte[] body = readBody(ex);
       accept(id, tj, body);
-      return new Result(202, "accepted", null);
+      return new Result(202, ReportResult.ACCEPTED, null);
     } catch (Rejected r) {
       return r.result;
     }
@@ -107,13 +106,13 @@ public final class ReportEndpoint implements HttpHandler {
 
   private static ResourceID route(HttpExchange ex) throws Rejected {
     if (!"POST".equals(ex.getRequestMethod())) {
-      throw new Rejected(405, "method_not_allowed", "use POST");
+      throw new Rejected(405, ReportResult.METHOD_NOT_ALLOWED, "use POST");
     }
     Matcher m = PATH.matcher(ex.getRequestURI().getPath());
     if (!m.matches()) {
       throw new Rejected(
           404,
-          "not_found",
+          ReportResult.NOT_FOUND,
           "no such endpoint; POST /v1/namespaces/<ns>/trainingjobs/<name>/report");
     }
     return new ResourceID(m.group(2), m.group(1));
@@ -124,18 +123,19 @@ public final class ReportEndpoint implements HttpHandler {
     String header = ex.getRequestHeaders().getFirst("Authorization");
     if (header == null || !header.startsWith("Bearer ") || header.length() <= 7) {
       throw new Rejected(
-          401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+          401, ReportResult.UNAUTHORIZED, "missing bearer token (Authorization: Bearer <token>)");
     }
     ReportTokens.Identity owner =
         tokens
             .verify(header.substring(7).trim())
-            .orElseThrow(() -> new Rejected(401, "unauthorized", "invalid token"));
+            .orElseThrow(() -> new Rejected(401, ReportResult.UNAUTHORIZED, "invalid token"));
     if (!serving.getAsBoolean()) {
-      throw new Rejected(503, "unavailable", "this replica is not the leader yet; retry");
+      throw new Rejected(
+          503, ReportResult.UNAVAILABLE, "this replica is not the leader yet; retry");
     }
     // One answer for "another run" and "no such run", so a token cannot probe which runs exist.
     Rejected notYours =
-        new Rejected(403, "forbidden", "this token was not issued for this TrainingJob");
+        new Rejected(403, ReportResult.FORBIDDEN, "this token was not issued for this TrainingJob");
     if (!owner.namespace().equals(id.getNamespace().orElseThrow())
         || !owner.name().equals(id.getName())) {
       throw notYours;
@@ -154,7 +154,7 @@ public final class ReportEndpoint implements HttpHandler {
             ? null
             : readAtMost(ex.getRequestBody(), MAX_BODY_BYTES);
     if (body == null) {
-      throw new Rejected(413, "too_large", "body over " + MAX_BODY_BYTES + " bytes");
+      throw new Rejected(413, ReportResult.TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
     }
     return body;
   }
@@ -163,37 +163,27 @@ public final class ReportEndpoint implements HttpHandler {
   private void accept(ResourceID id, TrainingJob tj, byte[] body) throws Rejected {
     String uid = tj.getMetadata().getUid();
     if (!tracker.allow(id, uid)) {
-      throw new Rejected(429, "rate_limited", "too many reports for this job; retry after 1s");
+      throw new Rejected(
+          429, ReportResult.RATE_LIMITED, "too many reports for this job; retry after 1s");
     }
     if (tj.getStatus() != null
         && tj.getStatus().getPhase() != null
         && tj.getStatus().getPhase().isFinished()) {
-      throw new Rejected(409, "finished", "the TrainingJob has finished; reports are closed");
+      throw new Rejected(
+          409, ReportResult.FINISHED, "the TrainingJob has finished; reports are closed");
     }
     ProgressReport report;
     try {
       report = ProgressReport.parse(new String(body, StandardCharsets.UTF_8));
     } catch (ProgressReport.InvalidReport e) {
-      throw new Rejected(400, "bad_request", e.getMessage());
+      throw new Rejected(400, ReportResult.BAD_REQUEST, e.getMessage());
     }
     if (tracker.record(id, uid, report)) {
       Instant created = Times.parse(tj.getMetadata().getCreationTimestamp());
       if (created != null) {
-        Timer.builder("kiln.trainingjob.first.report")
-            .description("Time from creating a TrainingJob to its trainer's first report")
-            .publishPercentileHistogram()
-            .register(registry)
-            .record(Duration.between(created, clock.instant()));
+        metrics.firstReport(Duration.between(created, clock.instant()));
       }
     }
-  }
-
-  private void count(String result) {
-    Counter.builder("kiln.reports")
-        .description("Progress reports received, by result")
-        .tag("result", result)
-        .register(registry)
-        .increment();
   }
 
   /** Reads the body, or null if it is longer than {@code limit} (no Content-Length needed). */

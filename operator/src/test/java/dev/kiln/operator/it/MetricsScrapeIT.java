@@ -20,14 +20,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Takes the operator's {@code /metrics} scrape after a run succeeded (with a progress report), a
- * run failed and a ModelServer rolled out, so the lazily registered meters exist, and writes it to
- * {@code target/kiln-metrics-scrape.txt}: the charts module's DashboardMetricsIT checks every
- * metric the Grafana dashboard queries against it (as ChartRbacIT reads the recorded API calls).
+ * run failed and a ModelServer rolled out, so every family has samples, lints it with promtool, and
+ * writes it to {@code target/kiln-metrics-scrape.txt}: the charts module's DashboardMetricsIT
+ * checks every metric the Grafana dashboard queries against it (as ChartRbacIT reads the recorded
+ * API calls).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsScrapeIT {
   static final Path SCRAPE = Path.of("target/kiln-metrics-scrape.txt");
   static final String NS = KilnTestCluster.NS;
@@ -38,10 +42,10 @@ class MetricsScrapeIT {
   }
 
   private final HttpClient http = HttpClient.newHttpClient();
+  private String scrape;
 
-  @Test
+  @BeforeAll
   void scrapeAfterARunSucceededOneFailedAndARollOut() throws Exception {
-    String scrape;
     try (KilnTestCluster cluster = new KilnTestCluster();
         KilnOperator operator = cluster.startOperator(Map.of())) {
       succeedWithAReport(cluster, operator);
@@ -49,8 +53,33 @@ class MetricsScrapeIT {
       rollOut(cluster);
       scrape = get("http://127.0.0.1:" + operator.httpPort() + "/metrics");
     }
-    assertThat(scrape).contains("kiln_trainingjob_duration_seconds");
     Files.writeString(SCRAPE, scrape);
+  }
+
+  @Test
+  void theScrapeCountsWhatHappened() {
+    Exposition e = Exposition.parse(scrape);
+    assertThat(e.find("kiln_trainingjob_duration_seconds_count", Map.of("result", "Succeeded")))
+        .singleElement()
+        .extracting(Exposition.Sample::value)
+        .isEqualTo(1.0);
+    assertThat(e.find("kiln_trainingjob_failures_total", Map.of("reason", "BackoffLimitExceeded")))
+        .singleElement()
+        .extracting(Exposition.Sample::value)
+        .isEqualTo(1.0);
+    assertThat(e.find("kiln_trainingjob_first_report_seconds_count", Map.of()))
+        .singleElement()
+        .extracting(Exposition.Sample::value)
+        .isEqualTo(1.0);
+    assertThat(e.find("kiln_modelserver_rollouts_total", Map.of("result", "complete")))
+        .singleElement()
+        .extracting(Exposition.Sample::value)
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void promtoolFindsNothingToSay() throws Exception {
+    Promtool.assertClean(scrape);
   }
 
   private void succeedWithAReport(KilnTestCluster cluster, KilnOperator operator) throws Exception {
@@ -117,7 +146,14 @@ class MetricsScrapeIT {
     await().atMost(WAIT).until(() -> k.deployment("srv") != null);
     k.serverPod("srv", "srv-abc12", ModelServerHelper.serving(), true);
     k.deploymentStatus("srv", 1);
-    await().atMost(WAIT).until(() -> k.get("srv").getStatus().getPhase() == ModelServerPhase.Ready);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                k.get("srv").getStatus().getPhase() == ModelServerPhase.Ready
+                    && ModelServerIT.condition(k.get("srv").getStatus(), "Progressing")
+                        .getReason()
+                        .equals("RolloutComplete"));
   }
 
   private static TrainingJob trainingJob(String name) {
