@@ -10,6 +10,7 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.ReconcileFailures;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.StatusWriter;
@@ -18,8 +19,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -78,6 +81,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private final ModelServerStatusCalculator calculator;
   private final ModelServerAnnouncer announcer;
   private final KilnMetrics metrics;
+  private final ReconcileFailures failures;
   private final Clock clock;
   private volatile InformerEventSource<TrainingJob, ModelServer> trainingJobs;
 
@@ -87,6 +91,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     this.calculator = new ModelServerStatusCalculator(READINESS_DEADLINE);
     this.announcer = new ModelServerAnnouncer(events, metrics);
     this.metrics = metrics;
+    this.failures = new ReconcileFailures(clock);
     this.clock = clock;
   }
 
@@ -179,8 +184,38 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
                 pods,
                 now));
     announcer.status(ms, ms.getStatus(), outcome.status(), now);
-    StatusWriter.writeIfChanged(ms, ms.getStatus(), outcome.status(), context);
+    ModelServerStatus status = outcome.status();
+    status.setConditions(ReconcileFailures.without(status.getConditions()));
+    StatusWriter.writeIfChanged(ms, ms.getStatus(), status, context);
+    failures.succeeded(ms);
     return outcome;
+  }
+
+  /**
+   * A reconcile threw: API trouble that passes is retried by JOSDK; anything else is shown in the
+   * status and tried again later, never in a storm ({@link ReconcileFailures}).
+   */
+  @Override
+  public ErrorStatusUpdateControl<ModelServer> updateErrorStatus(
+      ModelServer ms, Context<ModelServer> context, Exception e) {
+    try (var ignored = ResourceMdc.put(ms)) {
+      ReconcileFailures.Verdict verdict = failures.failed(ms, e);
+      if (verdict.retryWithBackoff()) {
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+      }
+      ModelServerStatus previous = ms.getStatus();
+      ModelServerStatus status =
+          previous == null ? new ModelServerStatus() : Serialization.clone(previous);
+      ReconcileFailures.with(status.getConditions(), verdict.condition())
+          .ifPresent(
+              conditions -> {
+                status.setConditions(conditions);
+                StatusWriter.writeIfChanged(ms, previous, status, context);
+              });
+      return ErrorStatusUpdateControl.<ModelServer>noStatusUpdate()
+          .withNoRetry()
+          .rescheduleAfter(verdict.retryAfter());
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.OwnerLabel;
 import dev.kiln.operator.support.Owners;
 import dev.kiln.operator.support.PrunedCache;
+import dev.kiln.operator.support.ReconcileFailures;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
@@ -21,9 +22,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -64,6 +67,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   private final TrainingJobStatusCalculator calculator;
   private final KilnMetrics metrics;
   private final ProgressTracker progress;
+  private final ReconcileFailures failures;
   private final Clock clock;
   private volatile IndexedResourceCache<TrainingJob> cache;
 
@@ -80,6 +84,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     this.calculator = new TrainingJobStatusCalculator(config.defaultStartupDeadline());
     this.metrics = metrics;
     this.progress = progress;
+    this.failures = new ReconcileFailures(clock);
     this.clock = clock;
   }
 
@@ -153,11 +158,40 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         actions.updateAttempt(tj, previous, status);
       }
       announcer.announce(tj, phase(previous), status, outcome.warnings(), now);
+      status.setConditions(ReconcileFailures.without(status.getConditions()));
       StatusWriter.writeIfChanged(tj, previous, status, context);
+      failures.succeeded(tj);
       if (isFinished(status)) {
         progress.forget(ResourceID.fromResource(tj)); // the final state is written
       }
       return control(outcome, creating);
+    }
+  }
+
+  /**
+   * A reconcile threw: API trouble that passes is retried by JOSDK; anything else is shown in the
+   * status and tried again later, never in a storm ({@link ReconcileFailures}).
+   */
+  @Override
+  public ErrorStatusUpdateControl<TrainingJob> updateErrorStatus(
+      TrainingJob tj, Context<TrainingJob> context, Exception e) {
+    try (var ignored = ResourceMdc.put(tj)) {
+      ReconcileFailures.Verdict verdict = failures.failed(tj, e);
+      if (verdict.retryWithBackoff()) {
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+      }
+      TrainingJobStatus previous = tj.getStatus();
+      TrainingJobStatus status =
+          previous == null ? new TrainingJobStatus() : Serialization.clone(previous);
+      ReconcileFailures.with(status.getConditions(), verdict.condition())
+          .ifPresent(
+              conditions -> {
+                status.setConditions(conditions);
+                StatusWriter.writeIfChanged(tj, previous, status, context);
+              });
+      return ErrorStatusUpdateControl.<TrainingJob>noStatusUpdate()
+          .withNoRetry()
+          .rescheduleAfter(verdict.retryAfter());
     }
   }
 
