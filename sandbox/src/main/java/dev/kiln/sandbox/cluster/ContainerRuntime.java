@@ -89,9 +89,15 @@ public abstract class ContainerRuntime implements AutoCloseable {
     Optional<ContainerEngine> engine =
         ContainerEngine.detect(root, choice == RuntimeChoice.AUTO ? null : choice.option());
     if (engine.isEmpty()) {
-      if (choice != RuntimeChoice.AUTO) {
+      if (choice == RuntimeChoice.PODMAN) {
         throw new IllegalStateException(
-            "--runtime=" + choice.option() + ": " + ContainerEngine.MISSING);
+            "--runtime=podman: no podman here: install podman and runc (apt-get install podman"
+                + " runc)");
+      }
+      if (choice == RuntimeChoice.DOCKER) {
+        throw new IllegalStateException(
+            "--runtime=docker: no docker client whose daemon answers: install docker and start"
+                + " its daemon");
       }
       return hostProcesses(ContainerEngine.MISSING + " to run pods as containers");
     }
