@@ -43,9 +43,13 @@ final class ContainerMode {
 
   /**
    * Container mode when this machine can have it ({@code bases} made), else host processes; says
-   * which and why on the test's output.
+   * which and why on the test's output. {@code -Dkiln.e2e.runtime=process} asks for processes.
    */
   static RuntimeChoice preferred(Class<?> suite, String... bases) {
+    if ("process".equals(System.getProperty("kiln.e2e.runtime"))) {
+      System.out.println("[e2e] " + suite.getSimpleName() + " runs pods as processes (asked)");
+      return RuntimeChoice.PROCESS;
+    }
     Optional<String> missing =
         ENGINE.isEmpty() ? Optional.of(ContainerEngine.MISSING) : makeBases(bases);
     if (missing.isPresent()) {

@@ -173,7 +173,9 @@ final class EngineContainers extends ContainerRuntime {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().toFile()));
     attached.environment().putAll(engine.environment());
-    return new EngineContainer(engine, name, id, attached.start());
+    Process client = attached.start();
+    node.ledger().started(client); // a killed sandbox's next start stops it with its container
+    return new EngineContainer(engine, name, id, client);
   }
 
   /**
