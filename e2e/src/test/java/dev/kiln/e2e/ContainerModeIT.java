@@ -190,6 +190,37 @@ class ContainerModeIT {
     assertThat(end.getExitCode()).isEqualTo(137);
   }
 
+  @Test
+  void aCommandTheImageLacksEndsWithTheRuntimesStartError() {
+    String ns = cluster.namespace("containers-start-error");
+    cluster.apply(
+        ns,
+        trainingJob(
+            "no-such-program",
+            "ghcr.io/kiln-dev/kiln-trainer:0.1.0",
+            """
+              backoffLimit: 0
+              command: ["no-such-program"]
+            """));
+
+    TrainingJob failed =
+        cluster.awaitTrainingJob(
+            ns,
+            "no-such-program",
+            t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Failed));
+    assertThat(failed.getStatus().getFailure().getExitCode()).isEqualTo(128);
+    ContainerStateTerminated end =
+        cluster.pods(ns, "job-name", "no-such-program-1").stream()
+            .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+            .map(cs -> cs.getState().getTerminated())
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElseThrow();
+    assertThat(end.getReason()).isEqualTo("StartError");
+    assertThat(end.getExitCode()).isEqualTo(128);
+    assertThat(end.getMessage()).contains("no-such-program").contains("not found");
+  }
+
   private static String trainingJob(String name, String image, String more) {
     return """
         apiVersion: kiln.dev/v1alpha1

@@ -175,7 +175,7 @@ final class EngineContainers extends ContainerRuntime {
     attached.environment().putAll(engine.environment());
     Process client = attached.start();
     node.ledger().started(client); // a killed sandbox's next start stops it with its container
-    return new EngineContainer(engine, name, id, client);
+    return new EngineContainer(engine, name, id, client, launch.log());
   }
 
   /**
@@ -343,13 +343,15 @@ final class EngineContainers extends ContainerRuntime {
     private final String name;
     private final String id;
     private final Process attached;
+    private final Path log;
     private volatile boolean stopped;
 
-    EngineContainer(ContainerEngine engine, String name, String id, Process attached) {
+    EngineContainer(ContainerEngine engine, String name, String id, Process attached, Path log) {
       this.engine = engine;
       this.name = name;
       this.id = id;
       this.attached = attached;
+      this.log = log;
     }
 
     @Override
@@ -377,14 +379,30 @@ final class EngineContainers extends ContainerRuntime {
         return Exit.of(attached.exitValue());
       }
       int code = state.path("ExitCode").asInt(attached.exitValue());
-      String error = state.path("Error").asText("");
-      if (!error.isEmpty() && state.path("StartedAt").asText("").startsWith("0001-")) {
-        return new Exit(128, "StartError", error); // as containerd reports a failed start
+      if (state.path("StartedAt").asText("").startsWith("0001-")) {
+        // Its process never started (no such executable, say): containerd's StartError, 128.
+        String error = state.path("Error").asText("");
+        return new Exit(128, "StartError", error.isEmpty() ? engineError() : error);
       }
       boolean oom =
           state.path("OOMKilled").asBoolean(false)
               || (code != 0 && !stopped && KernelOomLog.killed(id));
       return new Exit(code, oom ? "OOMKilled" : null, null);
+    }
+
+    /** The engine's own error, which the attached client printed last (podman 4 keeps none). */
+    private String engineError() {
+      try {
+        List<String> lines = Files.readAllLines(log);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+          if (lines.get(i).startsWith("Error: ")) {
+            return lines.get(i).substring("Error: ".length());
+          }
+        }
+      } catch (IOException e) {
+        // no log: say what is known
+      }
+      return engine.name() + " start exited " + attached.exitValue();
     }
 
     @Override
