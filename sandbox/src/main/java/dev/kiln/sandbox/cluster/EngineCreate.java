@@ -50,7 +50,9 @@ record EngineCreate(String engine, String sandbox, boolean limits) {
       throws StartupError {
     Container c = launch.container();
     Pod pod = launch.pod();
-    List<String> a = new ArrayList<>(List.of("create", "--name", name, "--pull", "never"));
+    // No HEALTHCHECK: the kubelet ignores an image's own and probes as the pod says.
+    List<String> a =
+        new ArrayList<>(List.of("create", "--name", name, "--pull", "never", "--no-healthcheck"));
     label(a, "io.kubernetes.pod.name", pod.getMetadata().getName());
     label(a, "io.kubernetes.pod.namespace", pod.getMetadata().getNamespace());
     label(a, POD_UID_LABEL, pod.getMetadata().getUid());

@@ -131,9 +131,15 @@ class EngineCreateTest {
     EngineCreate podman = new EngineCreate("podman", "/sandbox", true);
     List<String> a = args(podman, trainer().build(), TRAINER, Map.of("KILN_ATTEMPT", "1"));
 
-    assertThat(a.subList(0, 5))
+    assertThat(a.subList(0, 6))
+        .as("no image HEALTHCHECK: the kubelet probes as the pod says")
         .containsExactly(
-            "create", "--name", "k8s_trainer_train-1-abcde_team_uid-1_2", "--pull", "never");
+            "create",
+            "--name",
+            "k8s_trainer_train-1-abcde_team_uid-1_2",
+            "--pull",
+            "never",
+            "--no-healthcheck");
     assertThat(values(a, "--label"))
         .containsExactly(
             "io.kubernetes.pod.name=train-1-abcde",
