@@ -63,8 +63,8 @@ public final class Sandbox implements AutoCloseable {
 
   /**
    * As above, with the user's own images ({@link #userImage}), looked up before the reference
-   * images; {@code notices} hears, once per image, what this machine lacks to run one of them (its
-   * Python, a package), naming what to install.
+   * images, and pods as processes of this machine; {@code notices} hears, once per image, what this
+   * machine lacks to run one of them (its Python, a package), naming what to install.
    */
   public static Sandbox start(
       Path root, Path dir, int apiPort, List<LocalImage> userImages, Consumer<String> notices) {
@@ -93,9 +93,10 @@ public final class Sandbox implements AutoCloseable {
               + "; build them first: ./mvnw -B -q install -DskipTests");
     }
     ProcessLedger.stopLeftovers(dir);
-    clear(dir);
     Consumer<String> told = once(notices);
+    // Before the folder is emptied: an engine's containers left there by a killed sandbox go first.
     ContainerRuntime runtime = ContainerRuntime.choose(runtimeChoice, root, dir, images, told);
+    clear(dir);
     SandboxApiServer api = new SandboxApiServer(root, dir.resolve("pods"), apiPort);
     SimulatedCluster cluster = null;
     KubernetesClient operatorClient = null;
