@@ -6,6 +6,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.sandbox.Sandbox;
 import dev.kiln.sandbox.cluster.LocalImage;
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -61,6 +62,14 @@ final class E2eCluster implements AutoCloseable {
    * cluster the images must have been built and pushed under those names.
    */
   static E2eCluster start(Class<?> suite, Map<String, String> images) {
+    return start(suite, images, RuntimeChoice.PROCESS);
+  }
+
+  /**
+   * As {@link #start(Class, Map)}, with the sandbox's pods run as {@code runtime} says: containers
+   * of an engine ({@link ContainerMode}) or processes of this machine.
+   */
+  static E2eCluster start(Class<?> suite, Map<String, String> images, RuntimeChoice runtime) {
     Optional<String> kubeconfig =
         Optional.ofNullable(System.getProperty("kiln.e2e.kubeconfig"))
             .or(() -> Optional.ofNullable(System.getenv("KILN_E2E_KUBECONFIG")))
@@ -82,7 +91,8 @@ final class E2eCluster implements AutoCloseable {
             ROOT.resolve("e2e/target/e2e-sandbox/" + suite.getSimpleName()),
             0,
             userImages,
-            notice -> System.out.println("sandbox: " + notice));
+            notice -> System.out.println("sandbox: " + notice),
+            runtime);
     return new E2eCluster(sandbox, sandbox.client());
   }
 

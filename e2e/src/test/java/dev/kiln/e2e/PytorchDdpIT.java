@@ -10,6 +10,7 @@ import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.Progress;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Watch;
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * examples/pytorch-ddp as a user runs it: two pods of real {@code torch.distributed} (gloo) that
  * rendezvous through the headless Service Kiln made, live progress from rank 0, an ONNX model whose
  * digest Kiln checks, and the reference model server answering with the class the trainer's own
- * evaluation gave.
+ * evaluation gave. As containers built from the example's Dockerfile when this machine has a
+ * container engine (the Python base image made by images/base/build-local-bases.sh, with Debian's
+ * PyTorch), else with this machine's Python.
  */
 class PytorchDdpIT {
   static final String EXAMPLE = "examples/pytorch-ddp";
@@ -42,8 +45,11 @@ class PytorchDdpIT {
 
   @BeforeAll
   static void start() {
-    PythonOnHost.assumeImportable(Map.of("torch", "python3-torch"));
-    cluster = E2eCluster.start(PytorchDdpIT.class, Map.of(IMAGE, EXAMPLE));
+    RuntimeChoice runtime = ContainerMode.preferred(PytorchDdpIT.class, "python");
+    if (runtime == RuntimeChoice.PROCESS) {
+      PythonOnHost.assumeImportable(Map.of("torch", "python3-torch"));
+    }
+    cluster = E2eCluster.start(PytorchDdpIT.class, Map.of(IMAGE, EXAMPLE), runtime);
     assumeTrue(
         cluster.isSandbox(), "the example's image is not published: the sandbox builds none");
   }
@@ -126,6 +132,14 @@ class PytorchDdpIT {
       assertThat(argmax(scores))
           .as("the served class of %s (the trainer said %s)", sample.path("row"), sample)
           .isEqualTo(sample.path("predictedIndex").asInt());
+      cluster
+          .sandbox()
+          .runtime()
+          .engine()
+          .ifPresent(
+              engine ->
+                  ContainerMode.assertRanAsContainers(
+                      engine, ns, cluster.client().pods().inNamespace(ns).list().getItems()));
     }
   }
 

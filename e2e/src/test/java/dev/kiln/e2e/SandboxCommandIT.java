@@ -45,7 +45,8 @@ class SandboxCommandIT {
             "Succeeded",
             "modelserver/iris-quickstart",
             "Ready",
-            "Prediction from modelserver/iris-quickstart")
+            "Prediction from modelserver/iris-quickstart",
+            "pods:    processes of this machine (--runtime=process)")
         .containsPattern("->  setosa 0\\.9\\d\\d");
     assertThat(processesStartedIn(dir)).as("no pod process outlives the sandbox").isEmpty();
   }
@@ -118,6 +119,9 @@ class SandboxCommandIT {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.kiln.sandbox.SandboxMain",
+                // Pods as processes, which the checks below find by the folder they name;
+                // ContainerModeIT runs pods as containers.
+                "--runtime=process",
                 "--dir",
                 dir.toString()));
     command.addAll(List.of(options));

@@ -9,6 +9,7 @@ import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerPhase;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * examples/sklearn-classic as a user runs it: the prepare step and a scikit-learn script with no
  * Kiln code in it train a model, and the example's FastAPI server serves it, all from their own
- * Dockerfiles (the sandbox runs them with this machine's Python).
+ * Dockerfiles: built and run as containers when this machine has a container engine (the Python
+ * base image made by images/base/build-local-bases.sh), else run with this machine's Python.
  */
 class SklearnClassicIT {
   static final String EXAMPLE = "examples/sklearn-classic";
@@ -45,14 +47,18 @@ class SklearnClassicIT {
     packages.put("pandas", "python3-pandas");
     packages.put("fastapi", "python3-fastapi");
     packages.put("uvicorn", "python3-uvicorn");
-    PythonOnHost.assumeImportable(packages);
+    RuntimeChoice runtime = ContainerMode.preferred(SklearnClassicIT.class, "python");
+    if (runtime == RuntimeChoice.PROCESS) {
+      PythonOnHost.assumeImportable(packages);
+    }
     cluster =
         E2eCluster.start(
             SklearnClassicIT.class,
             Map.of(
                 "registry.example/kiln-examples/sklearn-prepare:1", EXAMPLE + "/prepare",
                 "registry.example/kiln-examples/sklearn-train:1", EXAMPLE + "/train",
-                "registry.example/kiln-examples/sklearn-server:1", EXAMPLE + "/server"));
+                "registry.example/kiln-examples/sklearn-server:1", EXAMPLE + "/server"),
+            runtime);
     assumeTrue(
         cluster.isSandbox(), "the example's images are not published: the sandbox builds none");
   }
@@ -124,6 +130,14 @@ class SklearnClassicIT {
             "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\","
                 + " \"data\": [5.1, 3.5, 1.4, 0.2]}]}");
     assertThat(infer.path("outputs").get(0).path("data").get(0).asText()).isEqualTo("setosa");
+    cluster
+        .sandbox()
+        .runtime()
+        .engine()
+        .ifPresent(
+            engine ->
+                ContainerMode.assertRanAsContainers(
+                    engine, ns, cluster.client().pods().inNamespace(ns).list().getItems()));
   }
 
   /** How status shows a metric: a decimal string of at most 10 significant digits. */

@@ -2,9 +2,11 @@ package dev.kiln.sandbox;
 
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.OperatorConfig;
+import dev.kiln.sandbox.cluster.ContainerRuntime;
 import dev.kiln.sandbox.cluster.LocalImage;
 import dev.kiln.sandbox.cluster.LocalImages;
 import dev.kiln.sandbox.cluster.ProcessLedger;
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import dev.kiln.sandbox.cluster.ServiceProxy;
 import dev.kiln.sandbox.cluster.SimulatedCluster;
 import dev.kiln.sandbox.cluster.UserImageReader;
@@ -28,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * Kiln with no cluster: an in-process Kubernetes API (the fabric8 mock, with Kiln's CRDs and
  * discovery for kubectl), the real Kiln operator, and a simulated cluster that runs the reference
- * images, and the user's own Python images, as local processes. Everything lives under one folder
- * (kubeconfig, operator log, pod logs, volumes), emptied at start.
+ * images, and the user's own images, as containers of podman or docker or as local processes
+ * ({@link RuntimeChoice}). Everything lives under one folder (kubeconfig, operator log, pod logs,
+ * volumes), emptied at start.
  */
 public final class Sandbox implements AutoCloseable {
   public static final String NAMESPACE = "default";
@@ -41,6 +44,7 @@ public final class Sandbox implements AutoCloseable {
   private record Parts(
       Path dir,
       SandboxApiServer api,
+      ContainerRuntime runtime,
       SimulatedCluster cluster,
       KubernetesClient operatorClient,
       KilnOperator operator) {}
@@ -59,11 +63,27 @@ public final class Sandbox implements AutoCloseable {
 
   /**
    * As above, with the user's own images ({@link #userImage}), looked up before the reference
-   * images; {@code notices} hears, once per image, what this machine lacks to run one of them (its
-   * Python, a package), naming what to install.
+   * images, and pods as processes of this machine; {@code notices} hears, once per image, what this
+   * machine lacks to run one of them (its Python, a package), naming what to install.
    */
   public static Sandbox start(
       Path root, Path dir, int apiPort, List<LocalImage> userImages, Consumer<String> notices) {
+    return start(root, dir, apiPort, userImages, notices, RuntimeChoice.PROCESS);
+  }
+
+  /**
+   * As above, with the pods' containers run as {@code runtime} chooses: in podman or docker (the
+   * reference images and the user's are then built with the engine first), or as processes.
+   *
+   * @throws IllegalStateException when the engine asked for by name is missing or cannot build
+   */
+  public static Sandbox start(
+      Path root,
+      Path dir,
+      int apiPort,
+      List<LocalImage> userImages,
+      Consumer<String> notices,
+      RuntimeChoice runtimeChoice) {
     LocalImages images = LocalImages.fromRepository(root).withUserImages(userImages);
     List<String> missing = images.notBuilt();
     if (!missing.isEmpty()) {
@@ -73,6 +93,9 @@ public final class Sandbox implements AutoCloseable {
               + "; build them first: ./mvnw -B -q install -DskipTests");
     }
     ProcessLedger.stopLeftovers(dir);
+    Consumer<String> told = once(notices);
+    // Before the folder is emptied: an engine's containers left there by a killed sandbox go first.
+    ContainerRuntime runtime = ContainerRuntime.choose(runtimeChoice, root, dir, images, told);
     clear(dir);
     SandboxApiServer api = new SandboxApiServer(root, dir.resolve("pods"), apiPort);
     SimulatedCluster cluster = null;
@@ -83,15 +106,16 @@ public final class Sandbox implements AutoCloseable {
       cluster =
           new SimulatedCluster(
               api.newClient(),
+              runtime,
               images,
               dir,
               Clock.systemUTC(),
               new ProcessLedger(dir),
-              once(notices));
+              told);
       operatorClient = api.newClient();
       KilnOperator operator =
           KilnOperator.start(operatorClient, operatorConfig(dir), Clock.systemUTC());
-      return new Sandbox(new Parts(dir, api, cluster, operatorClient, operator));
+      return new Sandbox(new Parts(dir, api, runtime, cluster, operatorClient, operator));
     } catch (RuntimeException e) {
       if (cluster != null) {
         cluster.close();
@@ -99,6 +123,7 @@ public final class Sandbox implements AutoCloseable {
       if (operatorClient != null) {
         operatorClient.close();
       }
+      runtime.close();
       api.close();
       throw e;
     }
@@ -198,17 +223,23 @@ public final class Sandbox implements AutoCloseable {
     return parts.dir().resolve("volumes").resolve(namespace).resolve(claim);
   }
 
+  /** How the pods' containers run: in which engine, or as processes of this machine. */
+  public ContainerRuntime runtime() {
+    return parts.runtime();
+  }
+
   /** kube-proxy and cluster DNS. */
   public ServiceProxy services() {
     return parts.cluster().services();
   }
 
-  /** Stops the operator, then every pod and its processes, then the API server. */
+  /** Stops the operator, then every pod and its containers, then the API server. */
   @Override
   public void close() {
     parts.operator().close();
     parts.operatorClient().close();
     parts.cluster().close();
+    parts.runtime().close();
     parts.api().close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.sandbox;
 
 import dev.kiln.sandbox.cluster.LocalImage;
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * {@code sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS] [--image NAME=DIR]…
- * [FILE]}: starts the sandbox (with the user's own images, each from its build context), applies
+ * [--runtime auto|podman|docker|process] [FILE]}: starts the sandbox (with the user's own images,
+ * each from its build context; pods as containers of the engine found, else as processes), applies
  * FILE (default {@code examples/quickstart.yaml}), prints every status change and Event until each
  * TrainingJob has finished and each ModelServer is Ready, asks every Ready ModelServer for a
  * prediction, and stops (or, with {@code --keep-running}, waits for Ctrl-C so that kubectl can look
@@ -33,7 +35,8 @@ public final class SandboxMain {
       int port,
       Duration timeout,
       boolean keepRunning,
-      List<LocalImage> images) {
+      List<LocalImage> images,
+      RuntimeChoice runtime) {
     static Options parse(String[] args, Path root) {
       Path file = root.resolve("examples/quickstart.yaml");
       Path dir = root.resolve("sandbox/target/sandbox");
@@ -41,8 +44,13 @@ public final class SandboxMain {
       Duration timeout = Duration.ofMinutes(10);
       boolean keep = false;
       List<LocalImage> images = new ArrayList<>();
+      RuntimeChoice runtime = RuntimeChoice.AUTO;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
+        if (a.startsWith("--runtime=")) {
+          runtime = runtime(a.substring("--runtime=".length()));
+          continue;
+        }
         switch (a) {
           case "--keep-running" -> keep = true;
           case "--dir" -> dir = Path.of(value(args, ++i, a)).toAbsolutePath();
@@ -50,6 +58,7 @@ public final class SandboxMain {
           case "--timeout" ->
               timeout = Duration.ofSeconds(number(value(args, ++i, a), a, 1, 86400));
           case "--image" -> images.add(image(value(args, ++i, a), root));
+          case "--runtime" -> runtime = runtime(value(args, ++i, a));
           case "-h", "--help" -> throw new UsageException(null);
           default -> {
             if (a.startsWith("-")) {
@@ -62,7 +71,15 @@ public final class SandboxMain {
       if (!Files.isRegularFile(file) && !Files.isDirectory(file)) {
         throw new UsageException("no such file: " + file);
       }
-      return new Options(file, dir, port, timeout, keep, List.copyOf(images));
+      return new Options(file, dir, port, timeout, keep, List.copyOf(images), runtime);
+    }
+
+    private static RuntimeChoice runtime(String value) {
+      try {
+        return RuntimeChoice.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--runtime " + e.getMessage());
+      }
     }
 
     /** {@code NAME=DIR}: an image reference and its build context (relative to the repository). */
@@ -113,12 +130,14 @@ public final class SandboxMain {
   static final String USAGE =
       """
       usage: sandbox [--keep-running] [--dir DIR] [--port N] [--timeout SECONDS]
-                     [--image NAME=DIR]... [FILE]
+                     [--image NAME=DIR]... [--runtime auto|podman|docker|process] [FILE]
         FILE            TrainingJobs and ModelServers to apply (default examples/quickstart.yaml);
                         a folder: each of its *.yaml files
         --image N=DIR   run the image N (repository[:tag], any registry) from the build context
-                        DIR (its Dockerfile's ENTRYPOINT/CMD, with this machine's python3);
-                        repeatable
+                        DIR: built with the engine, or as a process (its Dockerfile's
+                        ENTRYPOINT/CMD, with this machine's python3); repeatable
+        --runtime R     run pods as podman or docker containers, or as processes of this
+                        machine (default auto: the container engine found, else processes)
         --keep-running  stay up after the run, for kubectl (KUBECONFIG is printed); Ctrl-C stops
         --dir DIR       working folder: kubeconfig, logs, volumes (default sandbox/target/sandbox)
         --port N        API server port (default: any free port)
@@ -160,7 +179,8 @@ public final class SandboxMain {
               options.dir(),
               options.port(),
               options.images(),
-              notice -> out.println("sandbox: " + notice));
+              notice -> out.println("sandbox: " + notice),
+              options.runtime());
     } catch (RuntimeException e) {
       out.println("sandbox: cannot start: " + e.getMessage());
       return 2;
@@ -169,6 +189,7 @@ public final class SandboxMain {
       out.printf(
           "Kiln sandbox: API server %s, Kiln operator and simulated cluster up in %.1fs%n",
           sandbox.apiUrl(), seconds(start));
+      out.println("  pods:    " + sandbox.runtime().describe());
       out.println("  kubectl: export KUBECONFIG=" + sandbox.kubeconfig());
       out.println("  logs:    " + sandbox.dir().resolve("sandbox.log"));
       out.println(

@@ -3,6 +3,7 @@ package dev.kiln.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.sandbox.cluster.RuntimeChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,17 @@ class SandboxOptionsTest {
     assertThat(o.dir()).isEqualTo(ROOT.resolve("sandbox/target/sandbox"));
     assertThat(o.keepRunning()).isFalse();
     assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(o.runtime()).as("the engine found, else processes").isEqualTo(RuntimeChoice.AUTO);
+  }
+
+  @Test
+  void theRuntimeIsChosenInEitherForm() {
+    assertThat(SandboxMain.Options.parse(new String[] {"--runtime=podman"}, ROOT).runtime())
+        .isEqualTo(RuntimeChoice.PODMAN);
+    assertThat(SandboxMain.Options.parse(new String[] {"--runtime", "process"}, ROOT).runtime())
+        .isEqualTo(RuntimeChoice.PROCESS);
+    assertThatThrownBy(() -> SandboxMain.Options.parse(new String[] {"--runtime=crun"}, ROOT))
+        .hasMessage("--runtime must be one of auto, podman, docker, process: crun");
   }
 
   @Test
@@ -67,6 +79,9 @@ class SandboxOptionsTest {
         .extracting(i -> i.reference())
         .containsExactly("registry.example/kiln-examples/sklearn-train:1", "sklearn-server");
     assertThat(o.images().get(0).workdir())
+        .isEqualTo(ROOT.resolve("examples/sklearn-classic/train"));
+    assertThat(o.images().get(0).context())
+        .as("what container mode builds")
         .isEqualTo(ROOT.resolve("examples/sklearn-classic/train"));
     assertThat(o.file()).isEqualTo(ROOT.resolve("examples/sklearn-classic"));
   }

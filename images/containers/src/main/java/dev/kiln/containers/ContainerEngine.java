@@ -50,8 +50,20 @@ public final class ContainerEngine {
 
   /** The engine {@code engine.sh} of the repository at {@code root} finds, if any. */
   public static Optional<ContainerEngine> detect(Path root) {
+    return detect(root, null);
+  }
+
+  /**
+   * The engine named {@code wanted} ({@code podman}, {@code docker}) if {@code engine.sh} finds it
+   * working; with null, whichever it finds ({@code KILN_ENGINE} may name one).
+   */
+  public static Optional<ContainerEngine> detect(Path root, String wanted) {
     Path script = root.resolve("images/engine/engine.sh");
-    Result found = exec(List.of("bash", script.toString()), Map.of(), Duration.ofSeconds(30));
+    Result found =
+        exec(
+            List.of("bash", script.toString()),
+            wanted == null ? Map.of() : Map.of("KILN_ENGINE", wanted),
+            Duration.ofSeconds(30));
     if (!found.ok()) {
       return Optional.empty();
     }

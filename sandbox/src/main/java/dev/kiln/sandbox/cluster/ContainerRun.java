@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One container of a running pod: its process, its status as the kubelet reports it (waiting,
- * running, terminated, restarts, last state), its probes, and the back-off before a restart.
+ * One container of a running pod: what runs it (a process or an engine's container), its status as
+ * the kubelet reports it (waiting, running, terminated, restarts, last state), its probes, and the
+ * back-off before a restart.
  */
 final class ContainerRun {
   /** The kubelet's limits on the termination message (bytes) and on the log fallback. */
@@ -34,7 +34,9 @@ final class ContainerRun {
   private int restarts;
   private int startFailures;
   private Instant notBefore = Instant.MIN;
-  private Process process;
+  private RunningContainer process;
+  private String containerId;
+  private String imageId;
   private Instant startedAt;
   private Prober startup;
   private Prober readiness;
@@ -74,22 +76,20 @@ final class ContainerRun {
     notBefore = now.plus(Backoff.after(++startFailures));
   }
 
-  Process start(ContainerCommand command, Instant now) throws IOException {
-    Files.deleteIfExists(terminationLog);
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb =
-        new ProcessBuilder(command.argv())
-            .directory(command.workdir().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().clear();
-    pb.environment().putAll(command.env());
-    process = pb.start();
+  /** How many times the container ran before (its restart count). */
+  int attempt() {
+    return restarts;
+  }
+
+  /** The container started: {@code running} from the image {@code imageId}. */
+  void started(RunningContainer running, String imageId, Instant now) {
+    process = running;
+    containerId = running.id();
+    this.imageId = imageId;
     startFailures = 0;
     startedAt = now;
     ready = false;
     state = ContainerStates.running(Kubelet.format(now));
-    return process;
   }
 
   void setProbers(Prober startup, Prober readiness, Prober liveness) {
@@ -119,19 +119,21 @@ final class ContainerRun {
 
   /** Whether the process has exited; records the exit as the terminated state if so. */
   boolean reapIfExited(Instant now) {
-    if (process == null || process.isAlive()) {
+    if (process == null || process.alive()) {
       return false;
     }
-    int code = process.exitValue();
+    RunningContainer.Exit exit = process.exit();
     process = null;
     ready = false;
+    String message = message(exit.exitCode());
     state =
         ContainerStates.terminated(
-            code,
-            code == 0 ? "Completed" : "Error",
-            message(code),
+            exit.exitCode(),
+            exit.kubeletReason(),
+            message != null || exit.message() == null ? message : exit.message(),
             Kubelet.format(startedAt),
             Kubelet.format(now));
+    state.getTerminated().setContainerID(containerId);
     return true;
   }
 
@@ -149,29 +151,18 @@ final class ContainerRun {
 
   /** SIGTERM, then SIGKILL after the grace period. */
   void kill(Duration grace) {
-    Process p = process;
-    if (p == null) {
-      return;
-    }
-    p.descendants().forEach(ProcessHandle::destroy);
-    p.destroy();
-    try {
-      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
+    RunningContainer p = process;
+    if (p != null) {
+      p.stop(grace);
     }
   }
 
-  ContainerStatus status(String image) {
+  ContainerStatus status() {
     return new ContainerStatusBuilder()
         .withName(spec.getName())
         .withImage(spec.getImage())
-        .withImageID(image == null ? "" : "sandbox://" + image)
-        .withContainerID(process == null ? null : "sandbox://" + process.pid())
+        .withImageID(imageId == null ? "" : imageId)
+        .withContainerID(containerId)
         .withReady(ready)
         .withStarted(process != null)
         .withRestartCount(restarts)

@@ -6,17 +6,15 @@ import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts a pod's containers as the kubelet would: the volumes laid out once, the image pulled, the
- * command and environment resolved, {@code runAsNonRoot} checked against the image's user, the
- * probes set; a container that cannot start gets the kubelet's reason (ErrImagePull,
- * CreateContainerConfigError, CreateContainerError).
+ * environment resolved, {@code runAsNonRoot} checked against the image's user, the container
+ * started by the node's {@link ContainerRuntime}, the probes set; a container that cannot start
+ * gets the kubelet's reason (ErrImagePull, CreateContainerConfigError, CreateContainerError).
  */
 final class ContainerStarter {
   private static final Logger log = LoggerFactory.getLogger(ContainerStarter.class);
@@ -38,26 +36,22 @@ final class ContainerStarter {
   void start(ContainerRun c, String ip, Instant now) {
     try {
       if (volumes == null) {
-        volumes = node.volumes().prepare(pod, ip, dir);
+        Map<String, Path> prepared = node.volumes().prepare(pod, ip, dir);
+        node.runtime().prepareVolumes(pod, prepared);
+        volumes = prepared;
       }
-      LocalImage image = node.images().pull(c.spec.getImage());
+      PulledImage image = node.runtime().pull(node, c.spec);
       Map<String, String> env = node.environment().resolve(pod, c.spec, ip);
       RunAsNonRoot.verify(pod, c.spec, image.user());
-      ContainerRoot root =
-          new ContainerRoot(
-              dir.resolve("root-" + c.spec.getName()), list(c.spec.getVolumeMounts()), volumes);
-      ContainerSite site = new ContainerSite(hostname(), ip, root, node.dns(), c.terminationLog);
-      ContainerCommand command =
-          ContainerCommand.of(c.spec, image, env, site, node.imports().python());
-      if (image.launcher() == LocalImage.Launcher.PYTHON) {
-        command = checkHost(c, command);
-      }
-      node.ledger().started(c.start(command, now));
+      ContainerRuntime.Launch launch =
+          new ContainerRuntime.Launch(
+              pod, c.spec, ip, hostname(), env, volumes, dir, c.log, c.terminationLog, c.attempt());
+      c.started(node.runtime().start(node, launch, image), image.imageId(), now);
       c.setProbers(
           prober(c.spec.getStartupProbe(), c.spec, ip, now),
           prober(c.spec.getReadinessProbe(), c.spec, ip, now),
           prober(c.spec.getLivenessProbe(), c.spec, ip, now));
-      log.info("pod {}: started container {} ({})", podName, c.spec.getName(), image.reference());
+      log.info("pod {}: started container {} ({})", podName, c.spec.getName(), image.imageId());
     } catch (StartupError e) {
       c.cannotStart(e, now);
     } catch (IllegalArgumentException e) { // a mount that names no volume
@@ -65,20 +59,6 @@ final class ContainerStarter {
     } catch (IOException e) {
       c.cannotStart(new StartupError("CreateContainerError", e.getMessage()), now);
     }
-  }
-
-  /**
-   * The command, or, when this machine lacks what it needs, one that fails saying so (as the
-   * container would fail on a cluster whose image lacked it); the sandbox's user is told too.
-   */
-  private ContainerCommand checkHost(ContainerRun c, ContainerCommand command) {
-    Optional<HostGap> gap = node.imports().check(command);
-    if (gap.isEmpty()) {
-      return command;
-    }
-    log.warn("pod {}: container {}: {}", podName, c.spec.getName(), gap.get().notice());
-    node.notices().accept("image " + c.spec.getImage() + ": " + gap.get().notice());
-    return gap.get().failing(command);
   }
 
   /** The pod's host name: {@code spec.hostname} (an Indexed Job's pod), else its name. */
@@ -89,9 +69,5 @@ final class ContainerStarter {
 
   private static Prober prober(Probe probe, Container c, String ip, Instant now) {
     return probe == null ? null : new Prober(probe, c, ip, now);
-  }
-
-  private static <T> List<T> list(List<T> list) {
-    return list == null ? List.of() : list;
   }
 }

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sandbox's only node: every pod that appears is run by a {@link PodRunner} on its own thread;
- * a deleted pod's processes are stopped. Pods that already ended are left alone.
+ * a deleted pod's containers are stopped, and then forgotten by the container runtime. Pods that
+ * already ended are left alone.
  */
 final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
   static final String NODE = "kiln-sandbox";
@@ -64,6 +65,7 @@ final class Kubelet implements ResourceEventHandler<Pod>, AutoCloseable {
     Running r = running.remove(pod.getMetadata().getUid());
     if (r != null) {
       r.runner().stop();
+      node.runtime().removePod(pod, r.thread());
     }
   }
 

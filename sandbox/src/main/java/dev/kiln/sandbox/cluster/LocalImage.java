@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param version the tag; null matches any
  * @param user the final stage's USER, null when it sets none (the image then runs as root)
  * @param launcher what its command runs with: this JDK's java, or the host's Python
+ * @param context a user's image's build context (what container mode builds with the engine); null
+ *     for a reference image, which {@code images/build.sh} builds
  */
 public record LocalImage(
     String title,
@@ -34,7 +36,9 @@ public record LocalImage(
     Path workdir,
     String user,
     Map<String, Path> paths,
-    Launcher launcher) {
+    Launcher launcher,
+    Path context)
+    implements PulledImage {
 
   /** The program a container of the image runs, which the host has to provide. */
   public enum Launcher {
@@ -53,7 +57,13 @@ public record LocalImage(
       List<String> cmd,
       Path workdir,
       String user) {
-    this(title, version, env, entrypoint, cmd, workdir, user, Map.of(), Launcher.JAVA);
+    this(title, version, env, entrypoint, cmd, workdir, user, Map.of(), Launcher.JAVA, null);
+  }
+
+  /** How the kubelet's status names the image a host process runs. */
+  @Override
+  public String imageId() {
+    return "sandbox://" + reference();
   }
 
   private static final Pattern PAIR =

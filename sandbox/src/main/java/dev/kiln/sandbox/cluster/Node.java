@@ -6,13 +6,14 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
- * What the sandbox's node gives every pod it runs: the API, the local images, pod addresses and
- * cluster names, volumes, container environments, the host's Python and its import check, the
- * ledger of started processes, the clock, and where to tell the sandbox's user what this machine
- * lacks.
+ * What the sandbox's node gives every pod it runs: the API, the container runtime, the local
+ * images, pod addresses and cluster names, volumes, container environments, the host's Python and
+ * its import check, the ledger of started processes, the clock, and where to tell the sandbox's
+ * user what this machine lacks.
  */
 record Node(
     KubernetesClient client,
+    ContainerRuntime runtime,
     LocalImages images,
     PodNetwork network,
     ClusterDns dns,
@@ -25,6 +26,7 @@ record Node(
 
   /** The parts of a node that are not the API's or the volumes'. */
   record Host(
+      ContainerRuntime runtime,
       LocalImages images,
       PodNetwork network,
       ClusterDns dns,
@@ -38,6 +40,7 @@ record Node(
     ConfigSources sources = new ConfigSources(client);
     return new Node(
         client,
+        host.runtime(),
         host.images(),
         host.network(),
         host.dns(),

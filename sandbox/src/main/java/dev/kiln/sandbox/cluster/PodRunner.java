@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Runs one pod from its creation to its end, on its own thread: waits for its claims (else
  * Unschedulable), lays out its volumes, runs the init containers one after the other and then the
  * containers, restarts them per {@code restartPolicy}, probes them, and writes the pod status
- * whenever it changes. Stopping it (the pod was deleted, or the sandbox stops) kills its processes:
- * SIGTERM, then SIGKILL after the grace period.
+ * whenever it changes. Stopping it (the pod was deleted, or the sandbox stops) stops its
+ * containers: SIGTERM, then SIGKILL after the grace period.
  */
 final class PodRunner implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
@@ -199,8 +199,7 @@ final class PodRunner implements Runnable {
   private List<ContainerStatus> statuses(List<ContainerRun> runs) {
     List<ContainerStatus> out = new ArrayList<>();
     for (ContainerRun c : runs) {
-      out.add(
-          c.status(node.images().find(c.spec.getImage()).map(LocalImage::reference).orElse(null)));
+      out.add(c.status());
     }
     return out;
   }

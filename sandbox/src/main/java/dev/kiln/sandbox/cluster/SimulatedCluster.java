@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * The parts of a Kubernetes cluster the sandbox simulates next to its API server, each talking to
- * it only through the API, as the real ones do: a kubelet that runs pods as local processes of the
- * reference images and the user's Python images, the Job and Deployment controllers, a volume
- * provisioner, the garbage collector, and kube-proxy with cluster DNS ({@link #services()}).
+ * it only through the API, as the real ones do: a kubelet that runs pods as containers of an engine
+ * or as local processes of the reference images and the user's Python images ({@link
+ * ContainerRuntime}), the Job and Deployment controllers, a volume provisioner, the garbage
+ * collector, and kube-proxy with cluster DNS ({@link #services()}).
  */
 public final class SimulatedCluster implements AutoCloseable {
   private final ServiceProxy services;
@@ -30,15 +31,24 @@ public final class SimulatedCluster implements AutoCloseable {
    */
   public SimulatedCluster(
       KubernetesClient client, LocalImages images, Path dir, Clock clock, ProcessLedger ledger) {
-    this(client, images, dir, clock, ledger, notice -> {});
+    this(
+        client,
+        ContainerRuntime.hostProcesses("the simulated cluster's default"),
+        images,
+        dir,
+        clock,
+        ledger,
+        notice -> {});
   }
 
   /**
-   * As above; {@code notices} hears what this machine lacks to run a user's image (its Python, a
+   * As above, with the pods' containers run by {@code runtime} (which the caller closes after this
+   * cluster); {@code notices} hears what this machine lacks to run a user's image (its Python, a
    * package), in a line that names what to install.
    */
   public SimulatedCluster(
       KubernetesClient client,
+      ContainerRuntime runtime,
       LocalImages images,
       Path dir,
       Clock clock,
@@ -65,7 +75,7 @@ public final class SimulatedCluster implements AutoCloseable {
             Node.of(
                 client,
                 provisioner,
-                new Node.Host(images, network, dns, python, ledger, clock, notices)),
+                new Node.Host(runtime, images, network, dns, python, ledger, clock, notices)),
             dir.resolve("pods"));
     kubelet.watch(pods);
     var controllers = new PodOwnerController.Cluster(client, pods, clock);

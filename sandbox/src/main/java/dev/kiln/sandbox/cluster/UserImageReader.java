@@ -80,7 +80,8 @@ public final class UserImageReader {
         hostFolder(stage.workdir, paths).orElse(context.toAbsolutePath().normalize()),
         stage.user,
         Map.copyOf(paths),
-        LocalImage.Launcher.PYTHON);
+        LocalImage.Launcher.PYTHON,
+        context.toAbsolutePath().normalize());
   }
 
   private static Stage finalStage(List<String> lines, Path context) {
