@@ -56,7 +56,8 @@ public final class InspectJobBuilder {
             inspect,
             List.of(
                 Volumes.claim("workspace", WorkspaceClaimBuilder.claimName(tj), true),
-                Volumes.emptyDir("tmp")));
+                Volumes.emptyDir("tmp")),
+            config.podIdentity());
     // A missing model or a wrong digest is the same on every try: fail at once. Anything else
     // (the node went away) gets one more try.
     return new JobBuilder(job)

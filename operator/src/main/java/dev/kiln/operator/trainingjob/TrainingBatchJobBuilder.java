@@ -115,7 +115,7 @@ public final class TrainingBatchJobBuilder {
       initContainers.add(TrainingContainersBuilder.prepare(tj, spec.getPrepare(), config));
     }
     PodSpecBuilder pod =
-        WorkloadPods.podSpec(spec)
+        WorkloadPods.podSpec(spec, config.podIdentity())
             .withRestartPolicy("Never")
             .withInitContainers(initContainers)
             .withContainers(TrainingContainersBuilder.trainer(tj, config))

@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.LoaderSettings;
+import dev.kiln.operator.support.PodIdentity;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
@@ -47,7 +48,7 @@ public final class UploadJobBuilder {
     if (output.getCredentialsSecret() != null) {
       loader.withEnvFrom(LoaderSettings.credentials(output.getCredentialsSecret()));
     }
-    return followUp(tj, Child.UPLOAD, loader.build(), plan.volumes());
+    return followUp(tj, Child.UPLOAD, loader.build(), plan.volumes(), config.podIdentity());
   }
 
   /** Where the model file lands: the output URI joined with its path in the model dir. */
@@ -79,7 +80,8 @@ public final class UploadJobBuilder {
    * A follow-up Job of a run that runs the loader: one restricted pod without a service-account
    * token, retried up to 3 times.
    */
-  static Job followUp(TrainingJob tj, Child child, Container loader, List<Volume> volumes) {
+  static Job followUp(
+      TrainingJob tj, Child child, Container loader, List<Volume> volumes, PodIdentity identity) {
     Map<String, String> labels = TrainingMetadata.labels(tj, child.component());
     return new JobBuilder()
         .withMetadata(TrainingMetadata.build(tj, child, true))
@@ -92,7 +94,7 @@ public final class UploadJobBuilder {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .withSecurityContext(PodSecurity.pod())
+        .withSecurityContext(PodSecurity.pod(identity))
         .withContainers(loader)
         .withVolumes(volumes)
         .withImagePullSecrets(tj.getSpec().getImagePullSecrets())
