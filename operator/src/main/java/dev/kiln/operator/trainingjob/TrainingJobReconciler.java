@@ -129,7 +129,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       TrainingJobStatus previous = tj.getStatus();
       Job job = child(tj, context, TrainingJobNames.name(tj, Child.JOB));
       List<String> problems = TrainingJobSpecValidator.problems(tj);
-      boolean creating = job == null && problems.isEmpty() && !isFinished(previous);
+      boolean creating =
+          job == null
+              && problems.isEmpty()
+              && !isFinished(previous)
+              && !TrainingBatchJobBuilder.heldBack(tj);
       if (creating) {
         try {
           job = actions.createChildren(tj);

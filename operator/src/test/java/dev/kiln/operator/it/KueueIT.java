@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,7 +196,7 @@ class KueueIT {
                   .isEmpty();
             });
 
-    edit("later", t -> t.getSpec().setSuspend(false));
+    pause("later", false);
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -227,7 +228,7 @@ class KueueIT {
     cluster.pod("paused", "paused-1-a", KilnTestCluster.running());
     await().atMost(WAIT).until(() -> cluster.phase("paused") == TrainingJobPhase.Running);
 
-    edit("paused", t -> t.getSpec().setSuspend(true));
+    pause("paused", true);
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(spec(workload("paused-1"))).containsEntry("active", false));
@@ -248,7 +249,7 @@ class KueueIT {
               assertThat(spec(workload("paused-1"))).containsEntry("active", false);
             });
 
-    edit("paused", t -> t.getSpec().setSuspend(false));
+    pause("paused", false);
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -305,22 +306,23 @@ class KueueIT {
     return tj;
   }
 
-  private void edit(String name, Consumer<TrainingJob> change) {
+  /** The user's spec.suspend, as a merge patch: no conflict with the operator's status writes. */
+  private void pause(String name, boolean suspend) {
+    patchSpec(name, "{\"suspend\":" + suspend + "}");
+  }
+
+  /** A spec change Kiln must reconcile (the TTL may change after the start), not a pause. */
+  private void trigger(String name, long ttlSeconds) {
+    patchSpec(name, "{\"ttlSecondsAfterFinished\":" + ttlSeconds + "}");
+  }
+
+  private void patchSpec(String name, String spec) {
     cluster
         .client()
         .resources(TrainingJob.class)
         .inNamespace(NS)
         .withName(name)
-        .edit(
-            t -> {
-              change.accept(t);
-              return t;
-            });
-  }
-
-  /** A spec change Kiln must reconcile (the TTL may change after the start), not a pause. */
-  private void trigger(String name, long ttlSeconds) {
-    edit(name, t -> t.getSpec().setTtlSecondsAfterFinished(ttlSeconds));
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + spec + "}");
   }
 
   // ---- Kueue and the Job controller ----------------------------------------------------------
@@ -334,11 +336,7 @@ class KueueIT {
         .jobs()
         .inNamespace(NS)
         .withName(jobName)
-        .edit(
-            j -> {
-              j.getSpec().setSuspend(suspend);
-              return j;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
   }
 
   /** The Job controller on a suspended Job: no active pod, start time reset, Suspended. */
