@@ -59,10 +59,11 @@ final class KueueWorkloads {
       }
       for (GenericKubernetesResource w : found) {
         if (isActive(w) != active) {
+          // On the listed object: patching by name alone would GET the Workload first.
           client
               .genericKubernetesResources(workloads)
               .inNamespace(namespace)
-              .withName(w.getMetadata().getName())
+              .resource(w)
               .patch(
                   PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"active\":" + active + "}}");
           log.info(

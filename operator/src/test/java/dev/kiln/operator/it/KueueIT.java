@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,11 +171,14 @@ class KueueIT {
     assertThat(workload("forecast-1").get("spec"))
         .as("nothing held the Workload back")
         .isEqualTo(Map.of("queueName", "team-a"));
-    assertThat(cluster.events("forecast"))
-        .extracting(e -> e.getReason())
-        .as("queued, admitted, preempted, admitted again")
-        .filteredOn(r -> List.of("Queued", "Running", "Succeeded").contains(r))
-        .containsExactlyInAnyOrder("Queued", "Running", "Queued", "Running", "Succeeded");
+    // Queued, admitted, preempted, admitted again. (Events are best effort: a transition seen by
+    // two reconciles at once may be recorded twice, so these are lower bounds.)
+    Map<String, Long> events =
+        cluster.events("forecast").stream()
+            .collect(Collectors.groupingBy(e -> e.getReason(), Collectors.counting()));
+    assertThat(events.get("Queued")).as("Queued events").isGreaterThanOrEqualTo(2);
+    assertThat(events.get("Running")).as("Running events").isGreaterThanOrEqualTo(2);
+    assertThat(events).containsKey("Succeeded");
   }
 
   @Test
