@@ -72,6 +72,11 @@ POD_NAME,POD_NAMESPACE,KILN_WATCH_NAMESPACES,KILN_LOADER_IMAGE,KILN_MODEL_SERVER
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "create"]
+# Kueue resumes an admitted Job that anyone else suspends: a paused (or failed) run whose Job
+# Kueue manages is held back through the Job's Workload (spec.active). Harmless without Kueue.
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["list", "patch"]
 # ModelServers: the server's Deployment, Service, HPA, NetworkPolicy and PDB are kept in sync
 # (replaced when the spec changes; HPA, NetworkPolicy and PDB deleted when no longer wanted).
 - apiGroups: ["kiln.dev"]

@@ -118,6 +118,13 @@ class OperatorValuesTest {
     assertThatThrownBy(
             () -> Charts.render(Charts.OPERATOR, null, Map.of("podSecurityContext.runAsUser", -1)))
         .hasMessageContaining("/podSecurityContext/runAsUser");
+    // The operator refuses KILN_POD_RUN_AS_USER=0 at start (its pods stay restricted): so does
+    // the chart, before anything is installed.
+    assertThatThrownBy(
+            () ->
+                Charts.render(
+                    Charts.OPERATOR, null, Map.of("workloadSecurityContext.runAsUser", 0)))
+        .hasMessageContaining("/workloadSecurityContext/runAsUser");
     assertThatThrownBy(
             () -> Charts.render(Charts.OPERATOR, null, Map.of("fullnameOverride", "Kiln_Ops")))
         .hasMessageContaining("/fullnameOverride");

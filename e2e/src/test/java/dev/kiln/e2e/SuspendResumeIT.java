@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code spec.suspend}, as a user or Kueue sets it: no pods while suspended, a run on resume. */
+/** {@code spec.suspend}, the user's pause: no pods while suspended, a run on resume. */
 class SuspendResumeIT {
   private static E2eCluster cluster;
 

@@ -41,6 +41,25 @@ final class EnvironmentReader {
     return value;
   }
 
+  /** A user or group ID from {@code min} to 2147483647 (Kubernetes' bound), or null when unset. */
+  Long id(String key, long min) {
+    String value = get(key);
+    if (value == null) {
+      return null;
+    }
+    long id;
+    try {
+      id = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      id = -1;
+    }
+    if (id < min || id > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          key + " must be a number from " + min + " to 2147483647, got '" + value + "'");
+    }
+    return id;
+  }
+
   boolean bool(String key, boolean defaultValue) {
     String value = get(key);
     if (value == null) {

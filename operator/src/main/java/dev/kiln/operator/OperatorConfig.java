@@ -1,6 +1,7 @@
 package dev.kiln.operator;
 
 import dev.kiln.api.KilnVersion;
+import dev.kiln.operator.support.PodIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ public record OperatorConfig(
     int defaultBackoffLimit,
     Duration reportInterval,
     int reportRatePerSecond,
-    int reconcileThreads) {
+    int reconcileThreads,
+    PodIdentity podIdentity) {
 
   /** The Kiln release, {@code kiln.version} in the parent pom: the tag of the default images. */
   public static final String VERSION = KilnVersion.get();
@@ -60,7 +62,12 @@ public record OperatorConfig(
         (int) env.positive("KILN_DEFAULT_BACKOFF_LIMIT", 3),
         Duration.ofSeconds(env.positive("KILN_REPORT_INTERVAL_SECONDS", 10)),
         (int) env.positive("KILN_REPORT_RATE_LIMIT", 50),
-        (int) env.positive("KILN_RECONCILE_THREADS", 10));
+        (int) env.positive("KILN_RECONCILE_THREADS", 10),
+        // Never root: every pod Kiln creates stays restricted (docs/security.md).
+        new PodIdentity(
+            env.id("KILN_POD_RUN_AS_USER", 1),
+            env.id("KILN_POD_RUN_AS_GROUP", 0),
+            env.id("KILN_POD_FS_GROUP", 0)));
   }
 
   /** True when the operator watches every namespace. */

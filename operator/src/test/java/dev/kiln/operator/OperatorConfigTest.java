@@ -3,6 +3,7 @@ package dev.kiln.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.kiln.operator.support.PodIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ class OperatorConfigTest {
     assertThat(c.reportInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.reportRatePerSecond()).isEqualTo(50);
     assertThat(c.reconcileThreads()).isEqualTo(10);
+    assertThat(c.podIdentity()).isEqualTo(PodIdentity.PLATFORM);
   }
 
   @Test
@@ -203,6 +205,37 @@ class OperatorConfigTest {
   @Test
   void numbersMayHaveSurroundingSpaces() {
     assertThat(config("KILN_RECONCILE_THREADS", " 6 ").reconcileThreads()).isEqualTo(6);
+  }
+
+  // ---- the pods' UIDs: KILN_POD_RUN_AS_USER, KILN_POD_RUN_AS_GROUP, KILN_POD_FS_GROUP ---------
+
+  @Test
+  void thePodsIdsAreReadAsTheChartWritesThem() {
+    assertThat(
+            config(
+                    "KILN_POD_RUN_AS_USER", "1000810000",
+                    "KILN_POD_RUN_AS_GROUP", "0",
+                    "KILN_POD_FS_GROUP", " 65532 ")
+                .podIdentity())
+        .isEqualTo(new PodIdentity(1000810000L, 0L, 65532L));
+    assertThat(config("KILN_POD_FS_GROUP", "2147483647").podIdentity())
+        .isEqualTo(new PodIdentity(null, null, 2147483647L));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "KILN_POD_RUN_AS_USER, 0",
+    "KILN_POD_RUN_AS_USER, nobody",
+    "KILN_POD_RUN_AS_GROUP, -1",
+    "KILN_POD_FS_GROUP, 2147483648",
+    "KILN_POD_FS_GROUP, 65532.0"
+  })
+  void aBadIdFailsAtStartNamingTheVariable(String variable, String value) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> config(variable, value))
+        .withMessageContaining(variable)
+        .withMessageContaining("'" + value + "'")
+        .withMessageContaining("2147483647");
   }
 
   @Test

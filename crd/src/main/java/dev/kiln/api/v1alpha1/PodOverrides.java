@@ -226,7 +226,7 @@ public class PodOverrides implements ApiType {
 
   @JsonPropertyDescription(
       "The group that owns the pods' volumes (and a supplementary group of every container);"
-          + " 65532 if unset.")
+          + " if unset, the operator's (KILN_POD_FS_GROUP) or the platform's.")
   @Min(0)
   @Max(MAX_ID)
   private Long fsGroup;

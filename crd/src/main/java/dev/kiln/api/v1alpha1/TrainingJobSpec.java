@@ -96,8 +96,9 @@ public class TrainingJobSpec extends WorkloadSpec {
   private Long ttlSecondsAfterFinished;
 
   @JsonPropertyDescription(
-      "Suspends the run (its pods are stopped; resuming restarts them from the last checkpoint)."
-          + " Kueue sets this while a job waits for quota.")
+      "Pauses the run (its pods are stopped; resuming restarts them from the last checkpoint)."
+          + " Only the user sets it: with the kueue.x-k8s.io/queue-name label, Kueue admits and"
+          + " preempts the Job, not this field.")
   private Boolean suspend;
 
   @JsonPropertyDescription(

@@ -114,7 +114,7 @@ public final class ServerDeploymentBuilder {
             ? Volumes.claim(MODEL_VOLUME, location.claim().get(), true)
             : Volumes.emptyDir(MODEL_VOLUME);
     // Security, service account and scheduling as for training pods (no API token by default).
-    return WorkloadPods.podSpec(ms.getSpec())
+    return WorkloadPods.podSpec(ms.getSpec(), config.podIdentity())
         .withInitContainers(init)
         .withContainers(server(ms, model, location, config))
         .withVolumes(modelVolume, Volumes.emptyDir(TMP_VOLUME))

@@ -11,18 +11,15 @@ import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Security contexts for the Pod Security Standard level a workload asks for (docs/security.md).
  * Restricted is the default. Baseline only stops requiring a non-root user for the user's own
  * containers: privilege escalation stays off, every capability dropped, seccomp RuntimeDefault.
- * Kiln's own containers (the loaders) are restricted whatever the level.
+ * Kiln's own containers (the loaders) are restricted whatever the level. No UID, GID or fsGroup is
+ * fixed unless the operator is configured with one ({@link PodIdentity}).
  */
 public final class PodSecurity {
-  /** The UID/GID of Kiln's images; also the fsGroup, so volumes are writable by any of them. */
-  public static final long KILN_UID = 65532L;
-
   private PodSecurity() {}
 
   /** The level a workload's pods are built for; restricted unless spec.pod says baseline. */
@@ -42,20 +39,24 @@ public final class PodSecurity {
   }
 
   /** A restricted pod context, for pods that run only Kiln's images. */
-  public static PodSecurityContext pod() {
-    return pod(null);
+  public static PodSecurityContext pod(PodIdentity identity) {
+    return pod(null, identity);
   }
 
   /**
-   * The pod context for {@code spec}'s level and fsGroup. Under baseline the pod does not require
-   * non-root; each of Kiln's containers still does, in its own context.
+   * The pod context for {@code spec}'s level: the operator's user, group and fsGroup ({@code
+   * identity}, each unset unless configured: the platform or the image decides), the spec's fsGroup
+   * over the operator's. Under baseline the pod does not require non-root; each of Kiln's
+   * containers still does, in its own context.
    */
-  public static PodSecurityContext pod(WorkloadSpec spec) {
+  public static PodSecurityContext pod(WorkloadSpec spec, PodIdentity identity) {
     PodOverrides overrides = spec == null ? null : spec.getPod();
     Long fsGroup = overrides == null ? null : overrides.getFsGroup();
     return new PodSecurityContextBuilder()
         .withRunAsNonRoot(level(spec) == PodSecurityLevel.restricted ? true : null)
-        .withFsGroup(Objects.requireNonNullElse(fsGroup, KILN_UID))
+        .withRunAsUser(identity.runAsUser())
+        .withRunAsGroup(identity.runAsGroup())
+        .withFsGroup(fsGroup != null ? fsGroup : identity.fsGroup())
         .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
         .build();
   }
@@ -79,7 +80,7 @@ public final class PodSecurity {
 
   /**
    * The context of a container running the user's image (trainer, prepare, server): the spec's
-   * level, user and group.
+   * level, user and group, which win over the operator's in the pod context.
    */
   public static SecurityContext userContainer(WorkloadSpec spec, boolean readOnlyRootFilesystem) {
     PodOverrides overrides = spec == null ? null : spec.getPod();

@@ -13,12 +13,13 @@ public final class WorkloadPods {
   private WorkloadPods() {}
 
   /**
-   * A pod spec at the spec's security level with its service account, scheduling settings, runtime
-   * class and scheduler. The pod gets no Kubernetes API token unless the user chose an account.
+   * A pod spec at the spec's security level (with the operator's pod {@code identity}) with its
+   * service account, scheduling settings, runtime class and scheduler. The pod gets no Kubernetes
+   * API token unless the user chose an account.
    */
-  public static PodSpecBuilder podSpec(WorkloadSpec spec) {
+  public static PodSpecBuilder podSpec(WorkloadSpec spec, PodIdentity identity) {
     return new PodSpecBuilder()
-        .withSecurityContext(PodSecurity.pod(spec))
+        .withSecurityContext(PodSecurity.pod(spec, identity))
         .withRuntimeClassName(PodOverlay.runtimeClassName(spec))
         .withSchedulerName(PodOverlay.schedulerName(spec))
         .withServiceAccountName(spec.getServiceAccountName())

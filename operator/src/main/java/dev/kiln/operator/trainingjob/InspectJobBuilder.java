@@ -57,6 +57,7 @@ public final class InspectJobBuilder {
             List.of(
                 Volumes.claim("workspace", WorkspaceClaimBuilder.claimName(tj), true),
                 Volumes.emptyDir("tmp")),
+            config.podIdentity(),
             null);
     // A missing model or a wrong digest is the same on every try: fail at once. Anything else
     // (the node went away) gets one more try.

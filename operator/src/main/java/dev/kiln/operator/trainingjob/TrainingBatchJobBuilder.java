@@ -72,14 +72,27 @@ public final class TrainingBatchJobBuilder {
 
   /**
    * A Job starts suspended when the user asked for it, or when Kueue manages it (the queue-name
-   * label): Kueue admits it by resuming it once quota is available.
+   * label): Kueue's jobframework expects the owner to create the Job suspended and admits it by
+   * setting spec.suspend to false once quota is available (docs/design.md#kueue).
    */
   public static boolean startSuspended(TrainingJob tj) {
-    return Boolean.TRUE.equals(tj.getSpec().getSuspend()) || isQueued(tj);
+    return Boolean.TRUE.equals(tj.getSpec().getSuspend()) || kueueManaged(tj);
   }
 
-  public static boolean isQueued(TrainingJob tj) {
+  /**
+   * Kueue manages the run's Job: from its creation on, the Job's spec.suspend is Kueue's, and Kiln
+   * never writes it.
+   */
+  public static boolean kueueManaged(TrainingJob tj) {
     return labels(tj).containsKey(QUEUE_LABEL);
+  }
+
+  /**
+   * The user paused a Kueue-managed run before its Job exists: Kiln creates nothing until
+   * spec.suspend is false, so Kueue neither queues nor admits a run the user holds.
+   */
+  public static boolean heldBack(TrainingJob tj) {
+    return kueueManaged(tj) && Boolean.TRUE.equals(tj.getSpec().getSuspend());
   }
 
   /** The Kueue queue the run waits in (null when Kueue does not manage it). */
@@ -115,7 +128,7 @@ public final class TrainingBatchJobBuilder {
       initContainers.add(TrainingContainersBuilder.prepare(tj, spec.getPrepare(), config));
     }
     PodSpecBuilder pod =
-        WorkloadPods.podSpec(spec)
+        WorkloadPods.podSpec(spec, config.podIdentity())
             .withRestartPolicy("Never")
             .withInitContainers(initContainers)
             .withContainers(TrainingContainersBuilder.trainer(tj, config))

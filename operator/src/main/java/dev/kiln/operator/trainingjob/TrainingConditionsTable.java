@@ -22,7 +22,7 @@ final class TrainingConditionsTable {
 
   /**
    * @param failure the status's failure (set when the phase is Failed)
-   * @param queue the Kueue queue name, for the Queued message
+   * @param queue the Kueue queue name (null without Kueue), for the Queued and Suspended messages
    */
   static List<ConditionRow> rows(PhaseDecision decision, Failure failure, String queue) {
     TrainingJobPhase phase = decision.phase();
@@ -55,7 +55,15 @@ final class TrainingConditionsTable {
 
   private static ConditionRow suspended(TrainingJobPhase phase, String queue) {
     if (phase == TrainingJobPhase.Suspended) {
-      return ConditionRow.of(SUSPENDED, true, SUSPENDED_BY_SPEC, "spec.suspend is true");
+      return ConditionRow.of(
+          SUSPENDED,
+          true,
+          SUSPENDED_BY_SPEC,
+          queue == null
+              ? "spec.suspend is true"
+              : "spec.suspend is true: Kiln keeps the run out of Kueue queue "
+                  + queue
+                  + " until it is false");
     } else if (phase == TrainingJobPhase.Queued) {
       return ConditionRow.of(
           SUSPENDED, true, QUEUED, "Waiting for Kueue to admit the Job (queue " + queue + ")");

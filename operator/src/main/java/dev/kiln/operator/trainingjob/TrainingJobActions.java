@@ -101,6 +101,8 @@ final class TrainingJobActions {
     switch (action) {
       case SUSPEND -> suspend(job, true);
       case RESUME -> suspend(job, false);
+      case DEACTIVATE_WORKLOAD -> KueueWorkloads.setActive(client, job, false);
+      case ACTIVATE_WORKLOAD -> KueueWorkloads.setActive(client, job, true);
       case DELETE -> delete(tj, job, Stream.of(o.inspectJob(), o.uploadJob()));
       case CREATE_INSPECT -> {
         // The trainer's report, so the inspection checks the file and digest it names.

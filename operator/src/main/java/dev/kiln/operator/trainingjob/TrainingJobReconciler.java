@@ -139,7 +139,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
               ? PreviousRun.leftoverJob(tj, context.getSecondaryResources(Job.class)).orElse(null)
               : null;
       boolean creating =
-          job == null && waitingFor == null && problems.isEmpty() && !isFinished(previous);
+          job == null
+              && waitingFor == null
+              && problems.isEmpty()
+              && !isFinished(previous)
+              && !TrainingBatchJobBuilder.heldBack(tj);
       if (creating) {
         try {
           TrainingJobActions.Children children = actions.createChildren(tj);

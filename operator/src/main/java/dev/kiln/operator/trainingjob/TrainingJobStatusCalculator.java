@@ -45,6 +45,13 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
     NONE,
     SUSPEND,
     RESUME,
+    /**
+     * Stop a Kueue-managed Job: spec.active=false on its Kueue Workload (Kueue then evicts it and
+     * suspends the Job); Kiln never writes such a Job's spec.suspend.
+     */
+    DEACTIVATE_WORKLOAD,
+    /** Put a Kueue-managed Job back in its queue: spec.active=true on its Workload. */
+    ACTIVATE_WORKLOAD,
     DELETE,
     /** Start the follow-up Job that records the model file and checks the trainer's report. */
     CREATE_INSPECT,
@@ -116,7 +123,7 @@ public record TrainingJobStatusCalculator(Duration defaultStartupDeadline) {
     List<Warning> warnings = new ArrayList<>();
     PhaseDecision decision;
     if (previous.getPhase() != null && previous.getPhase().isFinished()) {
-      decision = ActiveRun.finished(previous, o.job());
+      decision = ActiveRun.finished(tj, o.job());
     } else if (!o.specProblems().isEmpty() && previous.getJobName() == null) {
       String problems = String.join("; ", o.specProblems());
       conditions.set(ACCEPTED, false, INVALID_SPEC, problems);

@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.LoaderSettings;
+import dev.kiln.operator.support.PodIdentity;
 import dev.kiln.operator.support.PodSecurity;
 import dev.kiln.operator.support.Volumes;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
@@ -50,7 +51,12 @@ public final class UploadJobBuilder {
     // The run's service account: with IRSA or another web-identity mechanism the platform
     // mounts the identity token into the pods of that account (images/loader/README.md).
     return followUp(
-        tj, Child.UPLOAD, loader.build(), plan.volumes(), tj.getSpec().getServiceAccountName());
+        tj,
+        Child.UPLOAD,
+        loader.build(),
+        plan.volumes(),
+        config.podIdentity(),
+        tj.getSpec().getServiceAccountName());
   }
 
   /** Where the model file lands: the output URI joined with its path in the model dir. */
@@ -88,6 +94,7 @@ public final class UploadJobBuilder {
       Child child,
       Container loader,
       List<Volume> volumes,
+      PodIdentity identity,
       String serviceAccountName) {
     Map<String, String> labels = TrainingMetadata.labels(tj, child.component());
     return new JobBuilder()
@@ -102,7 +109,7 @@ public final class UploadJobBuilder {
         .withRestartPolicy("Never")
         .withServiceAccountName(serviceAccountName)
         .withAutomountServiceAccountToken(false)
-        .withSecurityContext(PodSecurity.pod())
+        .withSecurityContext(PodSecurity.pod(identity))
         .withContainers(loader)
         .withVolumes(volumes)
         .withImagePullSecrets(tj.getSpec().getImagePullSecrets())

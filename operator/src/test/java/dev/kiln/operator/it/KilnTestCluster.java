@@ -104,7 +104,8 @@ public final class KilnTestCluster implements AutoCloseable {
         c.defaultBackoffLimit(),
         c.reportInterval(),
         c.reportRatePerSecond(),
-        c.reconcileThreads());
+        c.reconcileThreads(),
+        c.podIdentity());
   }
 
   public KilnOperator startOperator(Map<String, String> extra) {
