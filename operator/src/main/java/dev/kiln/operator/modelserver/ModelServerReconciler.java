@@ -10,8 +10,8 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Observed;
 import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
+import dev.kiln.operator.support.Refusals;
 import dev.kiln.operator.support.ResourceMdc;
-import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.StatusWriter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -69,7 +69,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "modelserver")
 public class ModelServerReconciler implements Reconciler<ModelServer> {
   static final String DEPLOYMENT = "deployment";
-  private static final int HTTP_UNPROCESSABLE = 422;
 
   /** How long running pods may fail their readiness probe before it is a failure. */
   public static final Duration READINESS_DEADLINE = Duration.ofMinutes(10);
@@ -197,10 +196,9 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .values();
     Optional<String> rejected =
         errors.stream()
-            .filter(
-                e -> e instanceof KubernetesClientException k && k.getCode() == HTTP_UNPROCESSABLE)
+            .filter(Refusals::isRefusal)
             .findFirst()
-            .map(e -> "the API server rejected a child object: " + Scrubber.scrub(e.getMessage()));
+            .map(e -> String.join("; ", Refusals.problems((KubernetesClientException) e)));
     if (rejected.isEmpty()) {
       for (Exception e : errors) {
         if (!(e instanceof SpecHashDependent.NotCachedYet)) {

@@ -1,31 +1,28 @@
 package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Autoscaling;
+import dev.kiln.api.v1alpha1.CoreFieldRules;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
+import dev.kiln.api.v1alpha1.NetworkPolicySpec;
 import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.operator.support.PodOverridesValidator;
-import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * What the CRD schema cannot check (or an API server without CEL would let through): each problem
  * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying.
+ * The core Kubernetes fields are checked by the crd module's {@link CoreFieldRules}, the same rules
+ * the CRD carries.
  */
 public final class ModelServerSpecValidator {
-  /** A Service name is a DNS-1035 label: it must start with a letter. */
-  static final String DNS1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
-
   private ModelServerSpecValidator() {}
 
   public static List<String> problems(ModelServer ms) {
@@ -45,15 +42,15 @@ public final class ModelServerSpecValidator {
     if (spec.getReplicas() != null && spec.getReplicas() < 0) {
       problems.add("spec.replicas must not be negative");
     }
-    reservedEnv(spec, problems);
-    quantities(spec.getResources(), problems);
+    CoreFieldRules.check(spec, problems);
+    allowFrom(spec.getNetworkPolicy(), problems);
     PodOverridesValidator.check(spec, problems);
     health(spec, problems);
     return problems;
   }
 
   private static void name(String name, List<String> problems) {
-    if (name.length() > Validation.MAX_NAME || !name.matches(DNS1035_LABEL)) {
+    if (name.length() > Validation.MAX_NAME || !name.matches(Validation.DNS1035_LABEL)) {
       problems.add(
           "metadata.name '"
               + name
@@ -174,30 +171,19 @@ public final class ModelServerSpecValidator {
     }
   }
 
-  private static void reservedEnv(ModelServerSpec spec, List<String> problems) {
-    WorkloadPods.reservedEnvNames(spec.getEnv())
-        .forEach(n -> problems.add("spec.env: " + n + " is reserved (KILN_ variables are Kiln's)"));
-  }
-
-  private static void quantities(ResourceRequirements resources, List<String> problems) {
-    if (resources == null) {
+  /** The NetworkPolicy's peers: label selectors the API server checks. */
+  private static void allowFrom(NetworkPolicySpec policy, List<String> problems) {
+    if (policy == null || policy.getAllowFrom() == null) {
       return;
     }
-    check("spec.resources.requests", resources.getRequests(), problems);
-    check("spec.resources.limits", resources.getLimits(), problems);
-  }
-
-  private static void check(String field, Map<String, Quantity> values, List<String> problems) {
-    if (values == null) {
-      return;
+    for (int i = 0; i < policy.getAllowFrom().size(); i++) {
+      NetworkPolicySpec.Peer peer = policy.getAllowFrom().get(i);
+      String path = "spec.networkPolicy.allowFrom[" + i + "]";
+      if (peer != null) {
+        CoreFieldRules.labelSelector(path + ".podSelector", peer.getPodSelector(), problems);
+        CoreFieldRules.labelSelector(
+            path + ".namespaceSelector", peer.getNamespaceSelector(), problems);
+      }
     }
-    values.forEach(
-        (k, v) -> {
-          try {
-            Quantity.getAmountInBytes(v);
-          } catch (RuntimeException e) {
-            problems.add(field + "." + k + " '" + v + "' is not a valid quantity");
-          }
-        });
   }
 }
