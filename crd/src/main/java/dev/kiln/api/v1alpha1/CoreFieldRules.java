@@ -39,9 +39,9 @@ import java.util.regex.Pattern;
  * <p>The messages are the API server's own words for pods, with the field path in front: {@code
  * spec.env[0].valueFrom: may not be specified when `value` is not empty}.
  *
- * <p>Kubernetes versions: every rule names its field with {@code fieldPath} (Kubernetes 1.28+);
- * the rules on quantities use the quantity library ({@code isQuantity}, {@code quantity}), which
- * the API server offers to new CRDs from 1.29 (it entered CEL's base environment at compatibility
+ * <p>Kubernetes versions: every rule names its field with {@code fieldPath} (Kubernetes 1.28+); the
+ * rules on quantities use the quantity library ({@code isQuantity}, {@code quantity}), which the
+ * API server offers to new CRDs from 1.29 (it entered CEL's base environment at compatibility
  * version 1.28). {@link Rule#since} says which each rule needs; Kiln therefore needs 1.29+.
  */
 public final class CoreFieldRules {
@@ -110,9 +110,8 @@ public final class CoreFieldRules {
           "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[]");
 
   /**
-   * The label selectors the API server checks: those of the pod affinity terms, and a
-   * ModelServer's NetworkPolicy peers (spec.model.latest.selector is Kiln's own, checked by its own
-   * rules).
+   * The label selectors the API server checks: those of the pod affinity terms, and a ModelServer's
+   * NetworkPolicy peers (spec.model.latest.selector is Kiln's own, checked by its own rules).
    */
   public static final List<String> LABEL_SELECTORS =
       List.of(
@@ -332,8 +331,7 @@ public final class CoreFieldRules {
               "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
               ".effect",
               TOLERATION_SECONDS),
-          new Rule(
-              labelMaps(), PodOverrides.QUALIFIED_KEYS, "", LABEL_KEYS, R128),
+          new Rule(labelMaps(), PodOverrides.QUALIFIED_KEYS, "", LABEL_KEYS, R128),
           new Rule(
               requirements(),
               "!has(self.operator) || !(self.operator in ['In', 'NotIn'])"
@@ -429,6 +427,20 @@ public final class CoreFieldRules {
     if (spec.getPod() != null) {
       volumes(spec.getPod().getVolumes(), problems);
     }
+    if (spec instanceof ModelServerSpec server && server.getNetworkPolicy() != null) {
+      allowFrom(server.getNetworkPolicy().getAllowFrom(), problems);
+    }
+  }
+
+  /** A ModelServer's NetworkPolicy peers: label selectors the API server checks. */
+  private static void allowFrom(List<NetworkPolicySpec.Peer> peers, List<String> problems) {
+    forEach(
+        "spec.networkPolicy.allowFrom",
+        peers,
+        (path, peer) -> {
+          labelSelector(path + ".podSelector", peer.getPodSelector(), problems);
+          labelSelector(path + ".namespaceSelector", peer.getNamespaceSelector(), problems);
+        });
   }
 
   private static void env(List<EnvVar> env, List<String> problems) {
@@ -646,7 +658,9 @@ public final class CoreFieldRules {
           if (!List.of("", "NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
             problems.add(
                 unsupported(
-                    path + ".effect", effect, "\"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""));
+                    path + ".effect",
+                    effect,
+                    "\"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""));
           } else if (t.getTolerationSeconds() != null && !effect.equals("NoExecute")) {
             problems.add(path + ".effect: " + TOLERATION_SECONDS);
           }
@@ -654,7 +668,10 @@ public final class CoreFieldRules {
   }
 
   private static void imagePullSecrets(List<LocalObjectReference> secrets, List<String> problems) {
-    forEach("spec.imagePullSecrets", secrets, (path, s) -> objectName(path + ".name", s.getName(), problems));
+    forEach(
+        "spec.imagePullSecrets",
+        secrets,
+        (path, s) -> objectName(path + ".name", s.getName(), problems));
   }
 
   private static void affinity(Affinity affinity, List<String> problems) {
@@ -668,9 +685,12 @@ public final class CoreFieldRules {
         List<NodeSelectorTerm> terms =
             node.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
         if (terms == null || terms.isEmpty()) {
-          problems.add(required + ".nodeSelectorTerms: Required value: must have at least one node selector term");
+          problems.add(
+              required
+                  + ".nodeSelectorTerms: Required value: must have at least one node selector term");
         }
-        forEach(required + ".nodeSelectorTerms", terms, (path, term) -> nodeTerm(path, term, problems));
+        forEach(
+            required + ".nodeSelectorTerms", terms, (path, term) -> nodeTerm(path, term, problems));
       }
       forEach(
           "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution",
@@ -796,7 +816,7 @@ public final class CoreFieldRules {
    * A label selector the API server checks (matchLabels keys and values, matchExpressions), each
    * problem under {@code path}.
    */
-  public static void labelSelector(String path, LabelSelector selector, List<String> problems) {
+  static void labelSelector(String path, LabelSelector selector, List<String> problems) {
     if (selector == null) {
       return;
     }
@@ -826,13 +846,12 @@ public final class CoreFieldRules {
       default ->
           problems.add(
               unsupported(
-                  path + ".operator",
-                  operator,
-                  "\"DoesNotExist\", \"Exists\", \"In\", \"NotIn\""));
+                  path + ".operator", operator, "\"DoesNotExist\", \"Exists\", \"In\", \"NotIn\""));
     }
     for (int i = 0; i < values.size(); i++) {
       if (!labelValue(values.get(i))) {
-        problems.add(invalid(path + ".values[" + i + "]", values.get(i), "must be a valid label value"));
+        problems.add(
+            invalid(path + ".values[" + i + "]", values.get(i), "must be a valid label value"));
       }
     }
   }
@@ -909,9 +928,13 @@ public final class CoreFieldRules {
     if (name == null || name.isEmpty()) {
       problems.add(path + ": Required value");
     } else if (name.length() > Validation.MAX_SUBDOMAIN || !SUBDOMAIN.matcher(name).matches()) {
-      problems.add(invalid(path, name, "a lowercase RFC 1123 subdomain must consist of lower case"
-          + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric"
-          + " character"));
+      problems.add(
+          invalid(
+              path,
+              name,
+              "a lowercase RFC 1123 subdomain must consist of lower case"
+                  + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric"
+                  + " character"));
     }
   }
 

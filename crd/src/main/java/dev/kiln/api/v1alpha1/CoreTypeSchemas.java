@@ -23,9 +23,9 @@ import java.util.TreeMap;
  *   <li>bounds every string, list and map inside them (explicitly where Kubernetes has a limit,
  *       else {@link #MAX_STRING}, {@link #MAX_LIST}, {@link #MAX_MAP}), so the API server's CEL
  *       cost estimate stays within its budget and no object grows without limit;
- *   <li>makes spec.env and spec.pod.volumes lists keyed by name, and status.conditions a list
- *       keyed by type ({@code x-kubernetes-list-type: map}): a duplicate is refused, as the
- *       kubelet would otherwise silently take the last one;
+ *   <li>makes spec.env and spec.pod.volumes lists keyed by name, and status.conditions a list keyed
+ *       by type ({@code x-kubernetes-list-type: map}): a duplicate is refused, as the kubelet would
+ *       otherwise silently take the last one;
  *   <li>bounds metadata.name: a TrainingJob name leaves room for the names Kiln derives from it
  *       ({@link Validation#MAX_TRAINING_JOB_NAME}); a ModelServer name is a Service name.
  * </ul>
@@ -214,7 +214,8 @@ public final class CoreTypeSchemas implements SchemaCustomizer.Customizer {
               r -> {
                 required(r, "key", "operator");
                 string(r, "key", PodOverrides.MAX_QUALIFIED_NAME, PodOverrides.QUALIFIED_NAME);
-                enumOf(property(r, "operator"), "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn");
+                enumOf(
+                    property(r, "operator"), "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn");
                 values(r, Validation.MAX_NAME, null);
               });
       at(root, term + ".matchFields[]")
@@ -266,7 +267,8 @@ public final class CoreTypeSchemas implements SchemaCustomizer.Customizer {
     for (String selector : CoreFieldRules.LABEL_SELECTORS) {
       at(root, selector + ".matchLabels{}")
           .ifPresent(
-              v -> v.put("maxLength", Validation.MAX_NAME).put("pattern", PodOverrides.LABEL_VALUE));
+              v ->
+                  v.put("maxLength", Validation.MAX_NAME).put("pattern", PodOverrides.LABEL_VALUE));
       at(root, selector + ".matchExpressions").ifPresent(l -> l.put("maxItems", 32));
       at(root, selector + ".matchExpressions[]")
           .ifPresent(
@@ -287,7 +289,7 @@ public final class CoreTypeSchemas implements SchemaCustomizer.Customizer {
    */
   public static Optional<ObjectNode> at(JsonNode root, String path) {
     JsonNode node = root;
-    for (String segment : path.split("[.]")) {
+    for (String segment : path.split("[.]", -1)) {
       String name = segment;
       List<String> suffixes = new ArrayList<>();
       while (name.endsWith("[]") || name.endsWith("{}")) {

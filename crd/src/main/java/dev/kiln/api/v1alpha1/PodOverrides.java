@@ -24,8 +24,8 @@ import lombok.NoArgsConstructor;
  * Java, in CEL and in the CRD YAML. The API server bounds the estimated cost of each CEL rule, so
  * every string inside the core Volume type is bounded ({@link CoreTypeSchemas}); a volume name is a
  * DNS label by the schema's pattern and unique because volumes are a list keyed by name. The
- * operator checks every rule again ({@code PodOverridesValidator}) for objects admitted without
- * CEL or under an older CRD.
+ * operator checks every rule again ({@code PodOverridesValidator}) for objects admitted without CEL
+ * or under an older CRD.
  */
 @ValidationRule(
     value =

@@ -6,10 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kubernetes resource quantities as the API server reads them (k8s.io/apimachinery resource.Quantity
- * grammar): a signed decimal number, then a binary suffix (Ki … Ei), a decimal suffix (n, u, m, k,
- * M, G, T, P, E) or a decimal exponent (e3, E-2). fabric8's {@code Quantity} accepts more (it splits
- * at the first letter), so Kiln's rules use this one, which says no where the API server says no.
+ * Kubernetes resource quantities as the API server reads them (k8s.io/apimachinery
+ * resource.Quantity grammar): a signed decimal number, then a binary suffix (Ki … Ei), a decimal
+ * suffix (n, u, m, k, M, G, T, P, E) or a decimal exponent (e3, E-2). fabric8's {@code Quantity}
+ * accepts more (it splits at the first letter), so Kiln's rules use this one, which says no where
+ * the API server says no.
  */
 public final class Quantities {
   private static final Pattern QUANTITY =

@@ -80,11 +80,12 @@ public final class Validation {
    * The longest TrainingJob name: Kiln derives names from it that must stay DNS labels (at most
    * 63): the Jobs {@code <name>-1}, {@code <name>-inspect} and {@code <name>-upload} (a Job's name
    * is a label value of its pods), the workers' Service {@code <name>-workers}, and the host name
-   * {@code <name>-1-<index>} of a worker pod. The longest of those suffixes is 8 characters
-   * ({@code -inspect}, {@code -workers}), hence 55; TrainingJobNames in the operator derives the
-   * same number from its suffixes, and a test holds the two equal.
+   * {@code <name>-1-<index>} of a worker pod. The longest of those suffixes is 8 characters ({@code
+   * -inspect}, {@code -workers}), hence 55; TrainingJobNames in the operator derives the same
+   * number from its suffixes, and a test holds the two equal.
    */
   public static final int MAX_TRAINING_JOB_NAME = 55;
+
   public static final int MAX_SUBDOMAIN = 253;
   public static final int MAX_IMAGE = 512;
   public static final int MAX_URI = 2048;

@@ -30,8 +30,7 @@ public abstract class WorkloadSpec implements ApiType {
 
   /**
    * The rules inside the core types of this class (env, envFrom, resources, tolerations, affinity,
-   * imagePullSecrets) are added to the CRDs by {@link CoreTypeSchemas}: see {@link
-   * CoreFieldRules}.
+   * imagePullSecrets) are added to the CRDs by {@link CoreTypeSchemas}: see {@link CoreFieldRules}.
    */
   @JsonPropertyDescription(
       "Extra environment variables for the main container, one per name. Names starting with"

@@ -5,7 +5,6 @@ import dev.kiln.api.v1alpha1.CoreFieldRules;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
-import dev.kiln.api.v1alpha1.NetworkPolicySpec;
 import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
@@ -18,9 +17,9 @@ import java.util.Objects;
 
 /**
  * What the CRD schema cannot check (or an API server without CEL would let through): each problem
- * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying.
- * The core Kubernetes fields are checked by the crd module's {@link CoreFieldRules}, the same rules
- * the CRD carries.
+ * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying. The
+ * core Kubernetes fields are checked by the crd module's {@link CoreFieldRules}, the same rules the
+ * CRD carries.
  */
 public final class ModelServerSpecValidator {
   private ModelServerSpecValidator() {}
@@ -43,7 +42,6 @@ public final class ModelServerSpecValidator {
       problems.add("spec.replicas must not be negative");
     }
     CoreFieldRules.check(spec, problems);
-    allowFrom(spec.getNetworkPolicy(), problems);
     PodOverridesValidator.check(spec, problems);
     health(spec, problems);
     return problems;
@@ -168,22 +166,6 @@ public final class ModelServerSpecValidator {
   private static void path(String field, String path, List<String> problems) {
     if (path != null && (path.length() > 256 || !path.matches(ServerHealth.HTTP_PATH))) {
       problems.add(field + ": '" + path + "' must be an absolute HTTP path such as /health");
-    }
-  }
-
-  /** The NetworkPolicy's peers: label selectors the API server checks. */
-  private static void allowFrom(NetworkPolicySpec policy, List<String> problems) {
-    if (policy == null || policy.getAllowFrom() == null) {
-      return;
-    }
-    for (int i = 0; i < policy.getAllowFrom().size(); i++) {
-      NetworkPolicySpec.Peer peer = policy.getAllowFrom().get(i);
-      String path = "spec.networkPolicy.allowFrom[" + i + "]";
-      if (peer != null) {
-        CoreFieldRules.labelSelector(path + ".podSelector", peer.getPodSelector(), problems);
-        CoreFieldRules.labelSelector(
-            path + ".namespaceSelector", peer.getNamespaceSelector(), problems);
-      }
     }
   }
 }

@@ -68,8 +68,8 @@ public final class Refusals {
 
   /**
    * The field of a TrainingJob or ModelServer spec that a field of a child it built comes from,
-   * e.g. {@code spec.template.spec.containers[0].env[3].valueFrom} → {@code spec.env}; {@code
-   * spec} when it cannot tell.
+   * e.g. {@code spec.template.spec.containers[0].env[3].valueFrom} → {@code spec.env}; {@code spec}
+   * when it cannot tell.
    */
   static String specField(String childField) {
     if (childField == null || childField.isEmpty()) {

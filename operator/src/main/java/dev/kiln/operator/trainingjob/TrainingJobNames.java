@@ -10,9 +10,9 @@ import dev.kiln.api.v1alpha1.Validation;
 public final class TrainingJobNames {
   /**
    * A child of a TrainingJob: named by the TrainingJob's name and a suffix, labelled with its
-   * app.kubernetes.io/component. Its name is at most {@code maxLength} characters: a DNS label
-   * (63) for a Job (its name is a label value of its pods) and a Service, a DNS subdomain (253)
-   * for the rest.
+   * app.kubernetes.io/component. Its name is at most {@code maxLength} characters: a DNS label (63)
+   * for a Job (its name is a label value of its pods) and a Service, a DNS subdomain (253) for the
+   * rest.
    */
   public enum Child {
     /** The Job of the run; "-1" is the run number, which stays 1 while the spec is immutable. */

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Evaluates one {@code x-kubernetes-validations} rule with cel-java, as the API server would: the
  * standard library, the strings extension and Kubernetes' quantity library ({@link
- * QuantityLibrary}); a failed rule is reported at its node's path, or at {@code fieldPath} below
- * it when the rule names one.
+ * QuantityLibrary}); a failed rule is reported at its node's path, or at {@code fieldPath} below it
+ * when the rule names one.
  */
 final class CelRules {
   private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");

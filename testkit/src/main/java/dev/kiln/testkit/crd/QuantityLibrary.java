@@ -49,12 +49,16 @@ final class QuantityLibrary {
         member("isGreaterThan", "quantity_greater_quantity", SimpleType.BOOL, QUANTITY),
         CelFunctionDecl.newFunctionDeclaration(
             "add",
-            CelOverloadDecl.newMemberOverload("quantity_add_quantity", QUANTITY, QUANTITY, QUANTITY),
-            CelOverloadDecl.newMemberOverload("quantity_add_int", QUANTITY, QUANTITY, SimpleType.INT)),
+            CelOverloadDecl.newMemberOverload(
+                "quantity_add_quantity", QUANTITY, QUANTITY, QUANTITY),
+            CelOverloadDecl.newMemberOverload(
+                "quantity_add_int", QUANTITY, QUANTITY, SimpleType.INT)),
         CelFunctionDecl.newFunctionDeclaration(
             "sub",
-            CelOverloadDecl.newMemberOverload("quantity_sub_quantity", QUANTITY, QUANTITY, QUANTITY),
-            CelOverloadDecl.newMemberOverload("quantity_sub_int", QUANTITY, QUANTITY, SimpleType.INT)));
+            CelOverloadDecl.newMemberOverload(
+                "quantity_sub_quantity", QUANTITY, QUANTITY, QUANTITY),
+            CelOverloadDecl.newMemberOverload(
+                "quantity_sub_int", QUANTITY, QUANTITY, SimpleType.INT)));
   }
 
   static List<CelFunctionBinding> bindings() {
@@ -64,8 +68,7 @@ final class QuantityLibrary {
         CelFunctionBinding.from("quantity_sign", Quantity.class, q -> (long) q.value().signum()),
         CelFunctionBinding.from("quantity_is_integer", Quantity.class, QuantityLibrary::isInteger),
         CelFunctionBinding.from("quantity_get_int", Quantity.class, QuantityLibrary::asInteger),
-        CelFunctionBinding.from(
-            "quantity_get_float", Quantity.class, q -> q.value().doubleValue()),
+        CelFunctionBinding.from("quantity_get_float", Quantity.class, q -> q.value().doubleValue()),
         CelFunctionBinding.from(
             "quantity_compareTo_quantity",
             Quantity.class,

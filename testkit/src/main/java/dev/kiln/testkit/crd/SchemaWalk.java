@@ -109,8 +109,8 @@ final class SchemaWalk {
 
   /**
    * {@code x-kubernetes-list-type: map} (items unique by {@code x-kubernetes-list-map-keys}) and
-   * {@code set} (items unique): each repeated item is reported at its index, as the API server
-   * does ({@code spec.env[1]: Duplicate value: {"name":"A"}}).
+   * {@code set} (items unique): each repeated item is reported at its index, as the API server does
+   * ({@code spec.env[1]: Duplicate value: {"name":"A"}}).
    */
   private static void duplicates(JsonNode schema, JsonNode list, String path, List<String> errors) {
     String type = schema.path("x-kubernetes-list-type").asText("atomic");
