@@ -5,6 +5,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.I
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -17,6 +18,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * A served model. Kiln resolves the model (from a TrainingJob, the newest qualified one, or a URI)
  * and runs it in a Deployment behind a Service, reporting its URL, readiness and lineage.
+ *
+ * <p>metadata.name names every child, the Service too, so it is a DNS-1035 label ({@link
+ * CoreTypeSchemas}).
  */
 @Group(TrainingJob.GROUP)
 @Version(TrainingJob.VERSION)
@@ -44,6 +48,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     priority = 1,
     getDescription = "The Pod Security level the pods need")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
+@SchemaCustomizer(value = CoreTypeSchemas.class, input = CoreTypeSchemas.MODEL_SERVER)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
     implements Namespaced {}

@@ -21,12 +21,11 @@ import lombok.NoArgsConstructor;
  * paths) is reserved, so an override can add to a pod but never change what Kiln put there.
  *
  * <p>The regular expressions avoid backslashes ({@code [.]} for a dot), so they read the same in
- * Java, in CEL and in the CRD YAML. The API server bounds the estimated cost of each CEL rule, and
- * estimates a string without maxLength (every string inside the core Volume type) at the largest
- * request: rules on volumes therefore use only {@code has}, {@code in} and {@code startsWith},
- * which cost the same whatever the string, and the mounts are Kiln's own bounded type. What CEL
- * cannot afford (volume names as DNS labels, unique volume names) the operator checks ({@code
- * PodOverridesValidator}), as it checks every rule again for objects admitted without CEL.
+ * Java, in CEL and in the CRD YAML. The API server bounds the estimated cost of each CEL rule, so
+ * every string inside the core Volume type is bounded ({@link CoreTypeSchemas}); a volume name is a
+ * DNS label by the schema's pattern and unique because volumes are a list keyed by name. The
+ * operator checks every rule again ({@code PodOverridesValidator}) for objects admitted without CEL
+ * or under an older CRD.
  */
 @ValidationRule(
     value =
@@ -154,7 +153,6 @@ public class PodOverrides implements ApiType {
       "Extra volumes of the pods, mounted with volumeMounts. Names of Kiln's volumes (workspace,"
           + " kiln-meta, report-token, tmp, dataset-source, dshm, model, kiln-…) are refused.")
   @Size(max = MAX_VOLUMES)
-  @ValidationRule(value = "self.all(v, has(v.name))", message = "every volume needs a name")
   @ValidationRule(
       value =
           "self.all(v, !has(v.name) || !(v.name in "

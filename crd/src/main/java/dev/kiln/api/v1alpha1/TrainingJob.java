@@ -5,6 +5,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.I
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -21,6 +22,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
  * <p>Once the run has started (status.jobName is set) the spec is frozen, except suspend and
  * ttlSecondsAfterFinished: one rule per field, so the API server's message names the field the user
  * tried to change. A re-run is a new TrainingJob.
+ *
+ * <p>metadata.name is at most {@link Validation#MAX_TRAINING_JOB_NAME} characters ({@link
+ * CoreTypeSchemas}), and starts with a letter when there are several workers: it names their
+ * Service, whose name is a DNS-1035 label.
  */
 @Group(TrainingJob.GROUP)
 @Version(TrainingJob.VERSION)
@@ -58,7 +63,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
     priority = 1,
     getDescription = "The Pod Security level the pods need")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
+@SchemaCustomizer(value = CoreTypeSchemas.class, input = CoreTypeSchemas.TRAINING_JOB)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
+@ValidationRule(
+    value =
+        "!has(self.spec) || !has(self.spec.workers) || self.spec.workers <= 1"
+            + " || self.metadata.name.matches('^[a-z]')",
+    fieldPath = ".metadata.name",
+    message = TrainingJob.WORKERS_NEED_A_LETTER)
 @ValidationRule(
     value = Validation.UNLESS_STARTED + "(self.spec.image == oldSelf.spec.image)",
     message = "spec.image" + Validation.FROZEN_ONCE_STARTED)
@@ -191,4 +203,8 @@ public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStat
     implements Namespaced {
   public static final String GROUP = "kiln.dev";
   public static final String VERSION = "v1alpha1";
+
+  public static final String WORKERS_NEED_A_LETTER =
+      "must start with a letter when spec.workers is more than 1: it names the workers' Service"
+          + " <name>-workers, and a Service name is a DNS-1035 label";
 }

@@ -61,7 +61,7 @@ public class TrainingJobSpec extends WorkloadSpec {
       "Number of worker pods. More than 1 runs an Indexed Job with a headless Service for"
           + " rendezvous (KILN_WORKERS, KILN_WORKER_INDEX, KILN_COORDINATOR_ADDR).")
   @Min(1)
-  @Max(1024)
+  @Max(Validation.MAX_WORKERS)
   @Default("1")
   private Integer workers;
 

@@ -20,6 +20,9 @@ public final class Validation {
   /** A DNS-1123 label: the names of Kubernetes objects such as Services and Jobs. */
   public static final String DNS1123_LABEL = "^" + LABEL + "$";
 
+  /** A DNS-1035 label: a Service name, which must start with a letter. */
+  public static final String DNS1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
   /** A DNS-1123 subdomain: the names of Secrets, PVCs, ServiceAccounts, PriorityClasses. */
   public static final String DNS1123_SUBDOMAIN = "^" + LABEL + "(\\." + LABEL + ")*$";
 
@@ -69,6 +72,20 @@ public final class Validation {
           + " settings.";
 
   public static final int MAX_NAME = 63;
+
+  /** The most worker pods a TrainingJob may run (spec.workers). */
+  public static final int MAX_WORKERS = 1024;
+
+  /**
+   * The longest TrainingJob name: Kiln derives names from it that must stay DNS labels (at most
+   * 63): the Jobs {@code <name>-1}, {@code <name>-inspect} and {@code <name>-upload} (a Job's name
+   * is a label value of its pods), the workers' Service {@code <name>-workers}, and the host name
+   * {@code <name>-1-<index>} of a worker pod. The longest of those suffixes is 8 characters ({@code
+   * -inspect}, {@code -workers}), hence 55; TrainingJobNames in the operator derives the same
+   * number from its suffixes, and a test holds the two equal.
+   */
+  public static final int MAX_TRAINING_JOB_NAME = 55;
+
   public static final int MAX_SUBDOMAIN = 253;
   public static final int MAX_IMAGE = 512;
   public static final int MAX_URI = 2048;

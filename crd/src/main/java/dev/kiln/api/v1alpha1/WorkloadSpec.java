@@ -3,7 +3,6 @@ package dev.kiln.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -29,13 +28,14 @@ public abstract class WorkloadSpec implements ApiType {
   @Size(max = Validation.MAX_ARGS)
   private List<@Size(max = Validation.MAX_ARG) String> args;
 
+  /**
+   * The rules inside the core types of this class (env, envFrom, resources, tolerations, affinity,
+   * imagePullSecrets) are added to the CRDs by {@link CoreTypeSchemas}: see {@link CoreFieldRules}.
+   */
   @JsonPropertyDescription(
-      "Extra environment variables for the main container. Names starting with KILN_ are reserved"
-          + " for the variables Kiln sets itself.")
+      "Extra environment variables for the main container, one per name. Names starting with"
+          + " KILN_ are reserved for the variables Kiln sets itself.")
   @Size(max = Validation.MAX_ENV)
-  @ValidationRule(
-      value = "self.all(e, !e.name.startsWith('KILN_'))",
-      message = "env names starting with KILN_ are reserved for the variables Kiln sets")
   private List<EnvVar> env;
 
   @JsonPropertyDescription("ConfigMaps and Secrets whose keys become environment variables.")
@@ -53,7 +53,8 @@ public abstract class WorkloadSpec implements ApiType {
 
   @JsonPropertyDescription("Node labels the pods must be scheduled on.")
   @Size(max = Validation.MAX_MAP)
-  private Map<String, @Size(max = Validation.MAX_NAME) String> nodeSelector;
+  private Map<String, @Size(max = Validation.MAX_NAME) @Pattern(PodOverrides.LABEL_VALUE) String>
+      nodeSelector;
 
   @JsonPropertyDescription("Taints the pods tolerate, e.g. the taint of a GPU node pool.")
   @Size(max = Validation.MAX_MAP)

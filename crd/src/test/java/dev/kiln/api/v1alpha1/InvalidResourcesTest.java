@@ -114,6 +114,6 @@ class InvalidResourcesTest {
 
   @Test
   void theCorpusIsLargeEnough() throws IOException {
-    assertThat(corpus()).hasSizeGreaterThanOrEqualTo(45);
+    assertThat(corpus()).hasSizeGreaterThanOrEqualTo(200);
   }
 }

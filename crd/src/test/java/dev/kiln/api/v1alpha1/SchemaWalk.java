@@ -25,8 +25,11 @@ final class SchemaWalk {
     if (schema.path("additionalProperties").isObject()) {
       walk(schema.get("additionalProperties"), path + "{}", visitor);
     }
-    for (JsonNode alternative : schema.path("anyOf")) {
-      walk(alternative, path, visitor);
+    if (!schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
+      // an int-or-string's alternatives are its integer and string; the node itself is bounded
+      for (JsonNode alternative : schema.path("anyOf")) {
+        walk(alternative, path, visitor);
+      }
     }
   }
 

@@ -11,9 +11,10 @@ import dev.kiln.operator.modelserver.ModelServerStatusCalculator.Outcome;
 import dev.kiln.operator.support.EventRecorder;
 import dev.kiln.operator.support.KilnMetrics;
 import dev.kiln.operator.support.ReconcileFailures;
+import dev.kiln.operator.support.Refusals;
 import dev.kiln.operator.support.ResourceMdc;
-import dev.kiln.operator.support.Scrubber;
 import dev.kiln.operator.support.StatusWriter;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -72,7 +74,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "modelserver")
 public class ModelServerReconciler implements Reconciler<ModelServer> {
   static final String DEPLOYMENT = "deployment";
-  private static final int HTTP_UNPROCESSABLE = 422;
 
   /** How long running pods may fail their readiness probe before it is a failure. */
   public static final Duration READINESS_DEADLINE = Duration.ofMinutes(10);
@@ -122,8 +123,8 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     try (var ignored = ResourceMdc.put(ms)) {
       Deployment observed = context.getSecondaryResource(Deployment.class).orElse(null);
       Resolved resolved = resolve(ms, observed);
-      Optional<String> rejected = Optional.empty();
-      if (resolved.deploys()) {
+      Optional<String> rejected = resolved.deploys() ? refusedBefore(ms) : Optional.empty();
+      if (resolved.deploys() && rejected.isEmpty()) {
         rejected = reconcileChildren(resolved.model(), context);
         SpecHashDependent.result(context, Deployment.class)
             .ifPresent(r -> announcer.deployment(ms, observed, r, resolved.model()));
@@ -159,6 +160,24 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
                 ? ModelResolver.unredacted(previous.getModel(), ms)
                 : null;
     return new Resolved(problems, resolution, model);
+  }
+
+  /**
+   * The API server refused a child of this very spec (its generation) before: say so again without
+   * asking it again, so a refused spec costs one attempt, not one per event. A changed spec is
+   * tried anew. A valid spec (the validator found nothing) can only be InvalidSpec so.
+   */
+  private static Optional<String> refusedBefore(ModelServer ms) {
+    ModelServerStatus status = ms.getStatus();
+    if (status == null || status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream()
+        .filter(c -> ModelServerConditions.MODEL_RESOLVED.equals(c.getType()))
+        .filter(c -> ModelServerConditions.INVALID_SPEC.equals(c.getReason()))
+        .filter(c -> Objects.equals(c.getObservedGeneration(), ms.getMetadata().getGeneration()))
+        .map(Condition::getMessage)
+        .findFirst();
   }
 
   /** Computes, announces and writes the status. */
@@ -232,10 +251,9 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
             .values();
     Optional<String> rejected =
         errors.stream()
-            .filter(
-                e -> e instanceof KubernetesClientException k && k.getCode() == HTTP_UNPROCESSABLE)
+            .filter(Refusals::isRefusal)
             .findFirst()
-            .map(e -> "the API server rejected a child object: " + Scrubber.scrub(e.getMessage()));
+            .map(e -> String.join("; ", Refusals.problems((KubernetesClientException) e)));
     if (rejected.isEmpty()) {
       for (Exception e : errors) {
         if (!(e instanceof SpecHashDependent.NotCachedYet)) {

@@ -1,6 +1,7 @@
 package dev.kiln.operator.modelserver;
 
 import dev.kiln.api.v1alpha1.Autoscaling;
+import dev.kiln.api.v1alpha1.CoreFieldRules;
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
@@ -8,24 +9,19 @@ import dev.kiln.api.v1alpha1.ServerHealth;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.operator.support.PodOverridesValidator;
-import dev.kiln.operator.support.WorkloadPods;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * What the CRD schema cannot check (or an API server without CEL would let through): each problem
- * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying.
+ * names the field. A ModelServer with problems fails once with InvalidSpec instead of retrying. The
+ * core Kubernetes fields are checked by the crd module's {@link CoreFieldRules}, the same rules the
+ * CRD carries.
  */
 public final class ModelServerSpecValidator {
-  /** A Service name is a DNS-1035 label: it must start with a letter. */
-  static final String DNS1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
-
   private ModelServerSpecValidator() {}
 
   public static List<String> problems(ModelServer ms) {
@@ -45,15 +41,14 @@ public final class ModelServerSpecValidator {
     if (spec.getReplicas() != null && spec.getReplicas() < 0) {
       problems.add("spec.replicas must not be negative");
     }
-    reservedEnv(spec, problems);
-    quantities(spec.getResources(), problems);
+    CoreFieldRules.check(spec, problems);
     PodOverridesValidator.check(spec, problems);
     health(spec, problems);
     return problems;
   }
 
   private static void name(String name, List<String> problems) {
-    if (name.length() > Validation.MAX_NAME || !name.matches(DNS1035_LABEL)) {
+    if (name.length() > Validation.MAX_NAME || !name.matches(Validation.DNS1035_LABEL)) {
       problems.add(
           "metadata.name '"
               + name
@@ -172,32 +167,5 @@ public final class ModelServerSpecValidator {
     if (path != null && (path.length() > 256 || !path.matches(ServerHealth.HTTP_PATH))) {
       problems.add(field + ": '" + path + "' must be an absolute HTTP path such as /health");
     }
-  }
-
-  private static void reservedEnv(ModelServerSpec spec, List<String> problems) {
-    WorkloadPods.reservedEnvNames(spec.getEnv())
-        .forEach(n -> problems.add("spec.env: " + n + " is reserved (KILN_ variables are Kiln's)"));
-  }
-
-  private static void quantities(ResourceRequirements resources, List<String> problems) {
-    if (resources == null) {
-      return;
-    }
-    check("spec.resources.requests", resources.getRequests(), problems);
-    check("spec.resources.limits", resources.getLimits(), problems);
-  }
-
-  private static void check(String field, Map<String, Quantity> values, List<String> problems) {
-    if (values == null) {
-      return;
-    }
-    values.forEach(
-        (k, v) -> {
-          try {
-            Quantity.getAmountInBytes(v);
-          } catch (RuntimeException e) {
-            problems.add(field + "." + k + " '" + v + "' is not a valid quantity");
-          }
-        });
   }
 }

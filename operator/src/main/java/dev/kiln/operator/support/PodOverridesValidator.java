@@ -15,10 +15,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks spec.pod for both kinds: every rule of the CRD again (for objects admitted without CEL or
- * under an older CRD), and what CEL cannot afford on the core Volume type (names as DNS labels,
- * unique names). Each problem names its field, with the list index, e.g. {@code
- * spec.pod.volumeMounts[1].mountPath}.
+ * Checks spec.pod for both kinds: every rule of the CRD again, for objects admitted without CEL or
+ * under an older CRD (the core Volume's own rules, one type per volume, are CoreFieldRules'). Each
+ * problem names its field, with the list index, e.g. {@code spec.pod.volumeMounts[1].mountPath}.
  */
 public final class PodOverridesValidator {
   private static final String PREFIX = "spec.pod";

@@ -1,15 +1,10 @@
 package dev.kiln.operator.support;
 
 import dev.kiln.api.v1alpha1.WorkloadSpec;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import java.util.List;
 
 /** What a training pod and a model-server pod take alike from their {@link WorkloadSpec}. */
 public final class WorkloadPods {
-  /** Environment variables with this prefix belong to the pod contract. */
-  public static final String RESERVED_ENV_PREFIX = "KILN_";
-
   private WorkloadPods() {}
 
   /**
@@ -29,15 +24,5 @@ public final class WorkloadPods {
         .withAffinity(spec.getAffinity())
         .withPriorityClassName(spec.getPriorityClassName())
         .withImagePullSecrets(spec.getImagePullSecrets());
-  }
-
-  /** The names in spec.env that a user may not set (they start with KILN_). */
-  public static List<String> reservedEnvNames(List<EnvVar> env) {
-    return env == null
-        ? List.of()
-        : env.stream()
-            .map(EnvVar::getName)
-            .filter(n -> n != null && n.startsWith(RESERVED_ENV_PREFIX))
-            .toList();
   }
 }

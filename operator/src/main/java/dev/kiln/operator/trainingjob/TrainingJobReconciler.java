@@ -13,6 +13,7 @@ import dev.kiln.operator.support.OwnerLabel;
 import dev.kiln.operator.support.Owners;
 import dev.kiln.operator.support.PrunedCache;
 import dev.kiln.operator.support.ReconcileFailures;
+import dev.kiln.operator.support.Refusals;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
@@ -60,7 +61,6 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "trainingjob")
 public class TrainingJobReconciler implements Reconciler<TrainingJob> {
-  private static final int HTTP_UNPROCESSABLE = 422;
 
   private final TrainingJobActions actions;
   private final TrainingJobAnnouncer announcer;
@@ -224,10 +224,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
   /** The API server refused what the spec asks for: say so once instead of retrying. */
   private static List<String> refused(KubernetesClientException e) {
-    if (e.getCode() != HTTP_UNPROCESSABLE) {
+    if (!Refusals.isRefusal(e)) {
       throw e; // transient: JOSDK retries with backoff
     }
-    return List.of("the API server rejected a child object: " + e.getMessage());
+    return Refusals.problems(e);
   }
 
   private static UpdateControl<TrainingJob> control(Outcome outcome, boolean created) {

@@ -1,21 +1,24 @@
 package dev.kiln.operator.trainingjob;
 
+import dev.kiln.api.v1alpha1.CoreFieldRules;
+import dev.kiln.api.v1alpha1.Quantities;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobSpec;
 import dev.kiln.api.v1alpha1.Validation;
 import dev.kiln.api.v1alpha1.Workspace;
 import dev.kiln.operator.support.PodOverridesValidator;
-import dev.kiln.operator.support.WorkloadPods;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks what the CRD schema cannot (or what a cluster without CEL would let through), so a bad
- * spec fails once with a message naming the field instead of looping on API errors.
+ * spec fails once with a message naming the field instead of looping on API errors. The core
+ * Kubernetes fields are checked by the crd module's {@link CoreFieldRules}, the same rules the CRD
+ * carries, so a spec the API server would refuse in the pod never gets a Job.
  */
 public final class TrainingJobSpecValidator {
   private TrainingJobSpecValidator() {}
@@ -27,9 +30,9 @@ public final class TrainingJobSpecValidator {
     String name = tj.getMetadata().getName();
     if (name.length() > TrainingJobNames.MAX_NAME_LENGTH) {
       problems.add(
-          "metadata.name: must be at most "
+          "metadata.name: Too long: may not be longer than "
               + TrainingJobNames.MAX_NAME_LENGTH
-              + " characters, because Kiln derives Job, pod and Service names from it (has "
+              + ", because Kiln derives Job, pod and Service names from it (has "
               + name.length()
               + ")");
     }
@@ -37,15 +40,11 @@ public final class TrainingJobSpecValidator {
       problems.add("spec.image: is required");
       return problems;
     }
+    if (spec.getWorkers() != null && spec.getWorkers() > 1 && !name.matches("^[a-z].*")) {
+      problems.add("metadata.name: " + TrainingJob.WORKERS_NEED_A_LETTER);
+    }
     checkHyperparameterNames(spec, problems);
-    WorkloadPods.reservedEnvNames(spec.getEnv())
-        .forEach(
-            reserved ->
-                problems.add(
-                    "spec.env: "
-                        + reserved
-                        + " is reserved for the pod contract (names starting with KILN_)"));
-    checkResources("spec.resources", spec.getResources(), problems);
+    CoreFieldRules.check(spec, problems);
     PodOverridesValidator.check(spec, problems);
     checkSeconds("spec.activeDeadlineSeconds", spec.getActiveDeadlineSeconds(), 1, problems);
     checkSeconds("spec.startupDeadlineSeconds", spec.getStartupDeadlineSeconds(), 1, problems);
@@ -96,28 +95,12 @@ public final class TrainingJobSpecValidator {
     }
   }
 
-  private static void checkResources(
-      String path, ResourceRequirements resources, List<String> problems) {
-    if (resources == null) {
-      return;
-    }
-    check(path + ".requests", resources.getRequests(), problems);
-    check(path + ".limits", resources.getLimits(), problems);
-  }
-
-  private static void check(String path, Map<String, Quantity> quantities, List<String> problems) {
-    if (quantities != null) {
-      quantities.forEach((k, v) -> checkQuantity(path + "." + k, v.toString(), problems));
-    }
-  }
-
   private static void checkQuantity(String path, String value, List<String> problems) {
-    try {
-      if (Quantity.getAmountInBytes(new Quantity(value)).signum() < 0) {
-        problems.add(path + ": must not be negative, got '" + value + "'");
-      }
-    } catch (RuntimeException e) {
+    Optional<BigDecimal> quantity = Quantities.parse(value);
+    if (quantity.isEmpty()) {
       problems.add(path + ": '" + value + "' is not a valid quantity (e.g. 500m, 2, 4Gi)");
+    } else if (quantity.get().signum() < 0) {
+      problems.add(path + ": must not be negative, got '" + value + "'");
     }
   }
 }

@@ -124,7 +124,8 @@ class TrainingJobFailuresIT {
               assertThat(status.getPhase()).isEqualTo(TrainingJobPhase.Failed);
               assertThat(status.getFailure().getReason()).isEqualTo("InvalidSpec");
               assertThat(status.getFailure().getMessage())
-                  .contains("spec.resources.limits.memory: 'lots' is not a valid quantity")
+                  .contains(
+                      "spec.resources.limits.memory: Invalid value: \"lots\": must be a quantity")
                   .contains("both become KILN_HP_LEARNING_RATE");
             });
     assertThat(cluster.jobs()).isEmpty();

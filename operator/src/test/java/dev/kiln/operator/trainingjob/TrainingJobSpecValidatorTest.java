@@ -76,18 +76,24 @@ class TrainingJobSpecValidatorTest {
   }
 
   @Test
-  void aNameOfAtMost52CharactersIsAccepted() {
-    assertThat(problems(trainingJob("a".repeat(52)))).isEmpty();
+  void aNameOfAtMost55CharactersIsAccepted() {
+    assertThat(problems(trainingJob("a".repeat(55)))).isEmpty();
   }
 
   @Test
-  void aNameLongerThan52CharactersIsRejected() {
-    assertThat(problems(trainingJob("a".repeat(53))))
+  void aNameLongerThan55CharactersIsRejected() {
+    assertThat(problems(trainingJob("a".repeat(56))))
         .singleElement()
         .asString()
-        .startsWith("metadata.name:")
-        .contains("52")
-        .contains("53");
+        .startsWith("metadata.name: Too long: may not be longer than 55")
+        .contains("56");
+  }
+
+  @Test
+  void aNameStartingWithADigitIsRejectedOnlyWithSeveralWorkers() {
+    assertThat(problems(trainingJob("1st-run"))).isEmpty();
+    assertThat(problems(trainingJob("1st-run", spec -> spec.setWorkers(2))))
+        .containsExactly("metadata.name: " + TrainingJob.WORKERS_NEED_A_LETTER);
   }
 
   @Test
@@ -128,8 +134,7 @@ class TrainingJobSpecValidatorTest {
     assertThat(problems(tj))
         .singleElement()
         .asString()
-        .startsWith("spec.resources.requests.memory:")
-        .contains("'lots'");
+        .startsWith("spec.resources.requests.memory: Invalid value: \"lots\": must be a quantity");
   }
 
   @Test
@@ -146,8 +151,7 @@ class TrainingJobSpecValidatorTest {
     assertThat(problems(tj))
         .singleElement()
         .asString()
-        .startsWith("spec.resources.limits.nvidia.com/gpu:")
-        .contains("'two'");
+        .startsWith("spec.resources.limits.nvidia.com/gpu: Invalid value: \"two\"");
   }
 
   @Test
@@ -165,7 +169,7 @@ class TrainingJobSpecValidatorTest {
         .singleElement()
         .asString()
         .startsWith("spec.resources.requests.cpu:")
-        .contains("negative");
+        .contains("must be greater than or equal to 0");
   }
 
   @Test
@@ -234,7 +238,7 @@ class TrainingJobSpecValidatorTest {
                 new io.fabric8.kubernetes.api.model.EnvVar("KILN_DATA_DIR", "/elsewhere", null)));
     assertThat(problems(tj))
         .containsExactly(
-            "spec.env: KILN_DATA_DIR is reserved for the pod contract (names starting with KILN_)");
+            "spec.env[0].name: names starting with KILN_ are reserved for the variables Kiln sets");
   }
 
   @Test

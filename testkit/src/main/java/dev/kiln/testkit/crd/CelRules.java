@@ -17,7 +17,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** Evaluates one {@code x-kubernetes-validations} rule with cel-java, as the API server would. */
+/**
+ * Evaluates one {@code x-kubernetes-validations} rule with cel-java, as the API server would: the
+ * standard library, the strings extension and Kubernetes' quantity library ({@link
+ * QuantityLibrary}); a failed rule is reported at its node's path, or at {@code fieldPath} below it
+ * when the rule names one.
+ */
 final class CelRules {
   private static final Pattern OLD_SELF = Pattern.compile("\\boldSelf\\b");
 
@@ -25,13 +30,17 @@ final class CelRules {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addLibraries(CelExtensions.strings())
+          .addFunctionDeclarations(QuantityLibrary.declarations())
           .addVar("self", SimpleType.DYN)
           .addVar("oldSelf", SimpleType.DYN)
           .setResultType(SimpleType.BOOL)
           .build();
 
   private static final CelRuntime CEL_RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
+      CelRuntimeFactory.standardCelRuntimeBuilder()
+          .addLibraries(CelExtensions.strings())
+          .addFunctionBindings(QuantityLibrary.bindings())
+          .build();
 
   private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
 
@@ -50,7 +59,8 @@ final class CelRules {
     if (transition) {
       vars.put("oldSelf", toCel(old));
     }
-    String prefix = path.isEmpty() ? "" : path + ": ";
+    String at = at(path, rule.path("fieldPath").asText(""));
+    String prefix = at.isEmpty() ? "" : at + ": ";
     try {
       Object result = program.eval(vars);
       if (!Boolean.TRUE.equals(result)) {
@@ -60,6 +70,15 @@ final class CelRules {
     } catch (CelEvaluationException e) {
       errors.add(prefix + "rule evaluation error: " + expression + ": " + e.getMessage());
     }
+  }
+
+  /** The path a failure is reported at: the rule's node, or the field it names below it. */
+  private static String at(String path, String fieldPath) {
+    if (fieldPath.isEmpty()) {
+      return path;
+    }
+    String relative = fieldPath.startsWith(".") ? fieldPath.substring(1) : fieldPath;
+    return path.isEmpty() ? relative : path + "." + relative;
   }
 
   private static CelRuntime.Program compile(String expression) {

@@ -47,20 +47,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Unknown fields, as {@code kubectl --validate=strict} reports them ({@code unknown field
  *       "spec.foo"}); {@code x-kubernetes-preserve-unknown-fields} and {@code additionalProperties}
  *       allow arbitrary keys. {@code apiVersion}, {@code kind} and {@code metadata} are always
- *       allowed at the root.
+ *       allowed at the root (the schema may bound {@code metadata.name}, which step 3 checks).
+ *   <li>{@code x-kubernetes-list-type: map} and {@code set}: a repeated key or item is reported at
+ *       its index ({@code spec.env[1]: Duplicate value: {"name":"A"}}).
  *   <li>Every {@code x-kubernetes-validations} rule, with cel-java: {@code self} is the node's
  *       value and the rule runs only when the value is present; rules that mention {@code oldSelf}
  *       are transition rules and run only on update when the old value exists at the same path
  *       (objects and maps are correlated by key; list items are not, as with atomic lists in
- *       Kubernetes). A false rule yields {@code <path>: <message>} (the root path is empty, so a
- *       root rule yields just its message). As in Kubernetes, CEL rules are not evaluated when the
- *       schema found a type, required, enum, maxLength, maxItems or maxProperties violation; the
- *       message {@link #RULES_NOT_CHECKED} is added instead. A rule that does not compile throws
- *       {@link IllegalStateException} (a CRD bug); an evaluation error is reported as a message.
+ *       Kubernetes). Besides the standard library and the strings extension, Kubernetes' quantity
+ *       library is available ({@link QuantityLibrary}). A false rule yields {@code <path>:
+ *       <message>}, or {@code <path><fieldPath>: <message>} when the rule names a field (the root
+ *       path is empty, so a root rule yields just its message). As in Kubernetes, CEL rules are not
+ *       evaluated when the schema found a type, required, enum, maxLength, maxItems or
+ *       maxProperties violation; the message {@link #RULES_NOT_CHECKED} is added instead. A rule
+ *       that does not compile throws {@link IllegalStateException} (a CRD bug); an evaluation error
+ *       is reported as a message.
  * </ol>
  *
- * <p>Not modelled: CEL cost limits, {@code x-kubernetes-list-type} uniqueness, validation of
- * metadata beyond the name, and the API server's own formatting of messages.
+ * <p>Not modelled: CEL cost limits, Kubernetes' CEL libraries other than quantity (lists, regex,
+ * URLs, IP, …), validation of metadata beyond the name, ratcheting, and the API server's own
+ * formatting of messages.
  */
 public final class CrdValidator {
   /**

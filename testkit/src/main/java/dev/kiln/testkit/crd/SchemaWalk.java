@@ -1,10 +1,13 @@
 package dev.kiln.testkit.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Walks a value along its structural schema: defaults, unknown fields and CEL rules. */
 final class SchemaWalk {
@@ -81,6 +84,11 @@ final class SchemaWalk {
         String name = field.getKey();
         JsonNode oldChild = old != null && old.isObject() ? old.get(name) : null;
         String childPath = SchemaMessages.join(path, name);
+        if (root && name.equals("metadata")) {
+          // ObjectMeta is the API server's; the schema may only restrict name and generateName,
+          // which the schema validation has checked.
+          continue;
+        }
         if (properties.has(name)) {
           walk(properties.get(name), field.getValue(), oldChild, childPath, errors, cel, false);
         } else if (additional != null && additional.isObject()) {
@@ -92,8 +100,38 @@ final class SchemaWalk {
         }
       }
     } else if (value.isArray() && schema.has("items")) {
+      duplicates(schema, value, path, errors);
       for (int i = 0; i < value.size(); i++) {
         walk(schema.get("items"), value.get(i), null, path + "[" + i + "]", errors, cel, false);
+      }
+    }
+  }
+
+  /**
+   * {@code x-kubernetes-list-type: map} (items unique by {@code x-kubernetes-list-map-keys}) and
+   * {@code set} (items unique): each repeated item is reported at its index, as the API server does
+   * ({@code spec.env[1]: Duplicate value: {"name":"A"}}).
+   */
+  private static void duplicates(JsonNode schema, JsonNode list, String path, List<String> errors) {
+    String type = schema.path("x-kubernetes-list-type").asText("atomic");
+    if (!type.equals("map") && !type.equals("set")) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode item = list.get(i);
+      JsonNode key = item;
+      if (type.equals("map")) {
+        ObjectNode keys = JsonNodeFactory.instance.objectNode();
+        for (JsonNode k : schema.path("x-kubernetes-list-map-keys")) {
+          if (item.has(k.asText())) {
+            keys.set(k.asText(), item.get(k.asText()));
+          }
+        }
+        key = keys;
+      }
+      if (!seen.add(key.toString())) {
+        errors.add(path + "[" + i + "]: Duplicate value: " + key);
       }
     }
   }

@@ -231,4 +231,113 @@ class CrdValidatorTest {
         .asString()
         .startsWith("spec: rule evaluation error: self.missing == 1");
   }
+
+  /** A CRD exercising what Kubernetes adds to plain CEL and JSON Schema. */
+  private static CrdValidator kubernetesFeatures(Path dir) throws IOException {
+    Path crd = dir.resolve("features.yaml");
+    Files.writeString(
+        crd,
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: things.example.com
+        spec:
+          group: example.com
+          names: {kind: Thing, plural: things}
+          scope: Namespaced
+          versions:
+          - name: v1
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  metadata:
+                    type: object
+                    properties:
+                      name: {type: string, maxLength: 8}
+                  spec:
+                    type: object
+                    properties:
+                      request: {type: string}
+                      limit: {type: string}
+                      items:
+                        type: array
+                        x-kubernetes-list-type: map
+                        x-kubernetes-list-map-keys: [name]
+                        items:
+                          type: object
+                          required: [name]
+                          properties:
+                            name: {type: string}
+                            value: {type: string}
+                      tags:
+                        type: array
+                        x-kubernetes-list-type: set
+                        items: {type: string}
+                      sizes:
+                        type: object
+                        additionalProperties:
+                          anyOf: [{type: integer}, {type: string}]
+                          x-kubernetes-int-or-string: true
+                          x-kubernetes-validations:
+                          - rule: "isQuantity(string(self))"
+                            message: must be a quantity
+                    x-kubernetes-validations:
+                    - rule: >-
+                        !has(self.request) || !has(self.limit)
+                        || quantity(self.request).compareTo(quantity(self.limit)) <= 0
+                      fieldPath: .request
+                      message: must not exceed the limit
+                    - rule: "!has(self.limit) || quantity(self.limit).isInteger()"
+                      message: a whole number
+        """);
+    return CrdValidator.forCrd(crd);
+  }
+
+  private static String thing(String spec) {
+    return "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: a\n  namespace: ns\n"
+        + "  labels: {app: x}\nspec:\n"
+        + spec;
+  }
+
+  @Test
+  void theQuantityLibraryComparesQuantitiesAsTheApiServerReadsThem(@TempDir Path dir)
+      throws IOException {
+    CrdValidator validator = kubernetesFeatures(dir);
+    assertThat(validator.validate(thing("  request: 500Mi\n  limit: 1Gi\n"))).isEmpty();
+    assertThat(validator.validate(thing("  request: 1500m\n  limit: \"2\"\n"))).isEmpty();
+    assertThat(validator.validate(thing("  request: 2Gi\n  limit: 1Gi\n")))
+        .containsExactly("spec.request: must not exceed the limit");
+    assertThat(validator.validate(thing("  limit: 1500m\n")))
+        .containsExactly("spec: a whole number");
+    assertThat(
+            validator.validate(thing("  sizes: {a: '1e3', b: 12, c: '.5Ki', d: 4gi, e: 1.5.5}\n")))
+        .containsExactlyInAnyOrder(
+            "spec.sizes.d: must be a quantity", "spec.sizes.e: must be a quantity");
+  }
+
+  @Test
+  void listsKeyedByANameOrSetsRefuseDuplicatesAtTheirIndex(@TempDir Path dir) throws IOException {
+    CrdValidator validator = kubernetesFeatures(dir);
+    assertThat(
+            validator.validate(
+                thing(
+                    """
+                      items: [{name: a, value: '1'}, {name: b}, {name: a, value: '2'}]
+                      tags: [x, y, x]
+                    """)))
+        .containsExactlyInAnyOrder(
+            "spec.items[2]: Duplicate value: {\"name\":\"a\"}",
+            "spec.tags[2]: Duplicate value: \"x\"");
+  }
+
+  @Test
+  void theRootSchemaMayBoundTheNameAndLeavesTheRestOfMetadataAlone(@TempDir Path dir)
+      throws IOException {
+    CrdValidator validator = kubernetesFeatures(dir);
+    assertThat(validator.validate(thing("  tags: []\n"))).isEmpty();
+    assertThat(validator.validate(thing("  tags: []\n").replace("name: a", "name: abcdefghi")))
+        .anySatisfy(e -> assertThat(e).startsWith("metadata.name: ").endsWith("(maxLength)"));
+  }
 }
