@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The discovery documents ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<g>/<v>})
@@ -146,6 +147,18 @@ final class ApiDiscovery {
   /** The path a group/version's resource list is served at. */
   static String path(String groupVersion) {
     return groupVersion.contains("/") ? "/apis/" + groupVersion : "/api/" + groupVersion;
+  }
+
+  /** The resource {@code plural} of a group/version (or a subresource such as pods/status). */
+  Optional<APIResource> resource(String groupVersion, String plural) {
+    return resources.getOrDefault(groupVersion, List.of()).stream()
+        .filter(r -> r.getName().equals(plural))
+        .findFirst();
+  }
+
+  /** Whether discovery lists the resource. */
+  boolean has(String groupVersion, String plural) {
+    return resource(groupVersion, plural).isPresent();
   }
 
   List<String> allGroupVersions() {
