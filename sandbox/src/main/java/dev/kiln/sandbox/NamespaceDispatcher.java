@@ -14,8 +14,6 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Namespaces as the API server and its namespace controller keep them, which the mock does not: a
- * new namespace is {@code Active}; deleting one answers with it {@code Terminating} (its deletion
- * timestamp set), refuses new objects in it ({@code 403}, as the API server does), deletes every
- * object in it (Kiln's resources first, then the rest: the sandbox's kubelet stops the pods'
- * processes and its garbage collector what they owned) and removes the namespace once nothing is
- * left. The namespaces the API server protects ({@code default}, {@code kube-system}, {@code
- * kube-public}) cannot be deleted.
+ * new namespace is {@code Active}; nothing can be created in a namespace that does not exist
+ * ({@code 404}); deleting one answers with it {@code Terminating}, refuses new objects in it
+ * ({@code 403}, as the API server does), deletes every object in it (Kiln's resources first, then
+ * the rest: the sandbox's kubelet stops the pods' processes and its garbage collector what they
+ * owned) and removes the namespace once nothing is left. The namespaces the API server protects
+ * ({@code default}, {@code kube-system}, {@code kube-public}) cannot be deleted.
  */
 final class NamespaceDispatcher extends Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(NamespaceDispatcher.class);
@@ -42,7 +40,6 @@ final class NamespaceDispatcher extends Dispatcher {
   private static final Set<String> PROTECTED = Set.of("default", "kube-system", "kube-public");
 
   private final Dispatcher next;
-  private final Clock clock;
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService controller =
       Executors.newSingleThreadScheduledExecutor(
@@ -53,9 +50,8 @@ final class NamespaceDispatcher extends Dispatcher {
           });
   private volatile ApiDiscovery discovery;
 
-  NamespaceDispatcher(Dispatcher next, Clock clock) {
+  NamespaceDispatcher(Dispatcher next) {
     this.next = next;
-    this.clock = clock;
   }
 
   /** The resources to empty a namespace of. */
@@ -74,15 +70,29 @@ final class NamespaceDispatcher extends Dispatcher {
     if (request.method() == HttpMethod.POST && namespaces && path.isCollection()) {
       return next.dispatch(active(request));
     }
-    if (request.method() == HttpMethod.POST
-        && path.namespace() != null
-        && path.isCollection()
-        && terminating.contains(path.namespace())) {
-      return forbidden(
-          path.resource(),
-          "unable to create new content in namespace "
-              + path.namespace()
-              + " because it is being terminated");
+    if (request.method() == HttpMethod.POST && path.namespace() != null && path.isCollection()) {
+      if (terminating.contains(path.namespace())) {
+        return forbidden(
+            path.resource(),
+            "unable to create new content in namespace "
+                + path.namespace()
+                + " because it is being terminated");
+      }
+      if (LocalRequests.get(next, "/api/v1/namespaces/" + path.namespace()).code() == 404) {
+        return json(
+            404,
+            Serialization.asJson(
+                new StatusBuilder()
+                    .withStatus("Failure")
+                    .withMessage("namespaces \"" + path.namespace() + "\" not found")
+                    .withReason("NotFound")
+                    .withNewDetails()
+                    .withName(path.namespace())
+                    .withKind("namespaces")
+                    .endDetails()
+                    .withCode(404)
+                    .build()));
+      }
     }
     if (request.method() == HttpMethod.DELETE
         && namespaces
@@ -124,8 +134,7 @@ final class NamespaceDispatcher extends Dispatcher {
     try {
       ObjectNode ns = (ObjectNode) JSON.readTree(current.getBody().getBytes());
       if (terminating.add(name)) {
-        ns.withObjectProperty("metadata")
-            .put("deletionTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        // No deletionTimestamp: the mock removes an object so marked that has no finalizers.
         ns.withObjectProperty("status").put("phase", "Terminating");
         MockResponse marked = send(HttpMethod.PUT, path, ns.toString());
         if (marked.code() >= 300) {

@@ -55,7 +55,7 @@ public final class SandboxApiServer implements AutoCloseable {
       NamespaceDispatcher namespaces) {
     static Chain around(Dispatcher store, CrdValidator validator, Path podLogs, Clock clock) {
       NamespaceDispatcher namespaces =
-          new NamespaceDispatcher(new AdmissionDispatcher(store, validator, KILN_KINDS), clock);
+          new NamespaceDispatcher(new AdmissionDispatcher(store, validator, KILN_KINDS));
       FieldSelectorDispatcher selectors = new FieldSelectorDispatcher(namespaces);
       TableDispatcher tables = new TableDispatcher(selectors, clock);
       DiscoveryDispatcher discovery =
