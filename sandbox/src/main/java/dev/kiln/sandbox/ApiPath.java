@@ -1,7 +1,6 @@
 package dev.kiln.sandbox;
 
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A request URI of the Kubernetes API read the way the API server reads it: {@code
@@ -112,17 +110,6 @@ record ApiPath(
       }
     }
     return uri.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
-  }
-
-  /** A query string of these parameters, encoded. */
-  static String queryString(Map<String, String> params) {
-    return params.entrySet().stream()
-        .map(
-            e ->
-                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                    + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
   }
 
   private static Map<String, String> query(String query) {
