@@ -219,6 +219,15 @@ class KubectlIT {
         .contains("NotFound");
     assertThat(run("get", "events", "--field-selector", "spec.foo=bar"))
         .contains("field label not supported: spec.foo");
+    assertThat(
+            run(
+                "apply",
+                "--dry-run=server",
+                "-f",
+                E2eCluster.ROOT.resolve("examples/trainingjob-basic.yaml").toString()))
+        .as("the mock would store the object, so a dry run is refused")
+        .contains("does not do dry runs");
+    assertThat(run("get", "tj", "iris-basic")).contains("NotFound");
   }
 
   /** {@code kind.group/name} of every object in the examples' YAML files, as apply prints them. */

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * What an API server answers before any resource: the discovery documents ({@code /api}, {@code
  * /apis}, {@code /apis/<g>/<v>}, {@code /version}, {@code /healthz}) whatever their query string
  * ({@code kubectl} sends {@code /api?timeout=32s}, which the mock's path expectations do not
- * match), the OpenAPI v3 index and documents, and {@code 404 NotFound} for any path that names no
- * resource discovery lists (the mock would answer a list of everything it stores). Resource
- * requests go on to the next dispatcher.
+ * match), the OpenAPI v3 index and documents, {@code 404 NotFound} for any path that names no
+ * resource discovery lists (the mock would answer a list of everything it stores), and {@code 400}
+ * for a dry run (the mock would store the object). Resource requests go on to the next dispatcher.
  */
 final class DiscoveryDispatcher extends Dispatcher {
   /** Served by the test kit's canned answers (JOSDK's permission check), not in discovery. */
@@ -79,6 +79,19 @@ final class DiscoveryDispatcher extends Dispatcher {
             || resource.filter(r -> discovery.has(r.groupVersion(), r.resource())).isPresent();
     if (!known) {
       return notFound();
+    }
+    if (resource.filter(r -> r.query().containsKey("dryRun")).isPresent()) {
+      // The mock would store the object; better no dry run than a real one.
+      return json(
+          400,
+          Serialization.asJson(
+              new StatusBuilder()
+                  .withStatus("Failure")
+                  .withMessage(
+                      "the sandbox does not do dry runs (dryRun); leave out --dry-run=server")
+                  .withReason("BadRequest")
+                  .withCode(400)
+                  .build()));
     }
     MockResponse answer = next.dispatch(request);
     return resource.isPresent() ? typed(resource.get(), answer) : answer;
