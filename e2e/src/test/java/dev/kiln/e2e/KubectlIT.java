@@ -230,6 +230,26 @@ class KubectlIT {
     assertThat(run("get", "tj", "iris-basic")).contains("NotFound");
   }
 
+  @Test
+  void applyRefusesAnUnknownFieldOfABuiltInKindAsAStrictServerDoes() throws Exception {
+    Path secret = cluster.sandbox().dir().resolve("secret-with-a-typo.yaml");
+    Files.writeString(
+        secret,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Secret",
+            "metadata:",
+            "  name: s3-credentials",
+            "stringDta:",
+            "  AWS_REGION: eu-west-1",
+            ""));
+    String ns = cluster.namespace("kubectl-validate");
+    assertThat(run("apply", "-n", ns, "-f", secret.toString()))
+        .contains("strict decoding error: unknown field \"stringDta\"");
+    assertThat(kubectl("get", "secrets", "-n", ns, "-o", "name")).isBlank();
+  }
+
   /** {@code kind.group/name} of every object in the examples' YAML files, as apply prints them. */
   private static List<String> exampleObjects(Path examples) throws IOException {
     List<String> objects = new ArrayList<>();

@@ -45,22 +45,25 @@ public final class SandboxApiServer implements AutoCloseable {
 
   /**
    * Each part answers what the mock cannot and hands the rest on, in this order: discovery, OpenAPI
-   * and 404s; pod logs; tables for kubectl's columns; field selectors; namespaces; admission (CRD
-   * validation); then the mock's CRUD store.
+   * and 404s; request bodies the store cannot read; pod logs; tables for kubectl's columns; field
+   * selectors; field validation of built-in kinds; namespaces; admission (CRD validation); then the
+   * mock's CRUD store.
    */
   private record Chain(
       DiscoveryDispatcher discovery,
       TableDispatcher tables,
       FieldSelectorDispatcher selectors,
+      FieldValidationDispatcher validation,
       NamespaceDispatcher namespaces) {
     static Chain around(Dispatcher store, CrdValidator validator, Path podLogs, Clock clock) {
       NamespaceDispatcher namespaces =
           new NamespaceDispatcher(new AdmissionDispatcher(store, validator, KILN_KINDS));
-      FieldSelectorDispatcher selectors = new FieldSelectorDispatcher(namespaces);
+      FieldValidationDispatcher validation = new FieldValidationDispatcher(namespaces);
+      FieldSelectorDispatcher selectors = new FieldSelectorDispatcher(validation);
       TableDispatcher tables = new TableDispatcher(selectors, clock);
       DiscoveryDispatcher discovery =
-          new DiscoveryDispatcher(new ProtobufDispatcher(new PodLogDispatcher(tables, podLogs)));
-      return new Chain(discovery, tables, selectors, namespaces);
+          new DiscoveryDispatcher(new RequestBodyDispatcher(new PodLogDispatcher(tables, podLogs)));
+      return new Chain(discovery, tables, selectors, validation, namespaces);
     }
   }
 
@@ -90,6 +93,7 @@ public final class SandboxApiServer implements AutoCloseable {
     api.crds().forEach(this.chain.tables()::add);
     ApiDiscovery apis = new ApiDiscovery(api.crds());
     this.chain.selectors().serve(apis);
+    this.chain.validation().serve(apis);
     this.chain.namespaces().serve(apis);
     serveDiscovery(apis, new OpenApiDocuments(apis, api.crds()));
     try {
