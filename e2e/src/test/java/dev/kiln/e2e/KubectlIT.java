@@ -235,15 +235,14 @@ class KubectlIT {
     Path secret = cluster.sandbox().dir().resolve("secret-with-a-typo.yaml");
     Files.writeString(
         secret,
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Secret",
-            "metadata:",
-            "  name: s3-credentials",
-            "stringDta:",
-            "  AWS_REGION: eu-west-1",
-            ""));
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: s3-credentials
+        stringDta:
+          AWS_REGION: eu-west-1
+        """);
     String ns = cluster.namespace("kubectl-validate");
     assertThat(run("apply", "-n", ns, "-f", secret.toString()))
         .contains("strict decoding error: unknown field \"stringDta\"");

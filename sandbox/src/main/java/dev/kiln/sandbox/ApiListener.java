@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * from the mock's watch; the objects that existed before the requested {@code resourceVersion} are
  * not sent again (the mock replays them as ADDED); each object is a Table row when kubectl asks for
  * tables; the stream ends after {@code timeoutSeconds} or when the client goes. Built on Vert.x,
- * the mock's own HTTP server.
+ * the mock's own HTTP server. A workaround (docs/design.md#workarounds).
  */
 final class ApiListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiListener.class);

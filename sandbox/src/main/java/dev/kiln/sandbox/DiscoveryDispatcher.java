@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * match), the OpenAPI v3 index and documents, {@code 404 NotFound} for any path that names no
  * resource discovery lists (the mock would answer a list of everything it stores), and {@code 400}
  * for a dry run (the mock would store the object). Resource requests go on to the next dispatcher.
+ * Workarounds, each listed in docs/design.md#workarounds.
  */
 final class DiscoveryDispatcher extends Dispatcher {
   /** Served by the test kit's canned answers (JOSDK's permission check), not in discovery. */

@@ -21,7 +21,7 @@ import java.util.Optional;
  * field selector as a match on its own index, which knows only metadata.name and
  * metadata.namespace, so every other field matched nothing: the selector is taken off the request
  * and applied to what the store answers. A field the kind lacks is refused with 400, as the API
- * server does.
+ * server does. A workaround (docs/design.md#workarounds).
  */
 final class FieldSelectorDispatcher extends Dispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
