@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The discovery documents ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<g>/<v>})
@@ -30,13 +31,14 @@ final class ApiDiscovery {
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
   /**
-   * The built-in kinds Kiln and the sandbox use, one a line: group/version, kind, plural, scope and
-   * the short name, if any.
+   * The built-in kinds Kiln and the sandbox use, one a line: group/version, kind, plural, scope,
+   * the short name, if any, and {@code +all} for those in the category {@code all} ({@code kubectl
+   * get all}).
    */
   private static final String BUILT_IN =
       """
-      v1 Pod pods namespaced po
-      v1 Service services namespaced svc
+      v1 Pod pods namespaced po +all
+      v1 Service services namespaced svc +all
       v1 ConfigMap configmaps namespaced cm
       v1 Secret secrets namespaced
       v1 Event events namespaced ev
@@ -44,10 +46,10 @@ final class ApiDiscovery {
       v1 ServiceAccount serviceaccounts namespaced sa
       v1 Namespace namespaces cluster ns
       v1 Node nodes cluster no
-      apps/v1 Deployment deployments namespaced deploy
-      apps/v1 ReplicaSet replicasets namespaced rs
-      batch/v1 Job jobs namespaced
-      autoscaling/v2 HorizontalPodAutoscaler horizontalpodautoscalers namespaced hpa
+      apps/v1 Deployment deployments namespaced deploy +all
+      apps/v1 ReplicaSet replicasets namespaced rs +all
+      batch/v1 Job jobs namespaced +all
+      autoscaling/v2 HorizontalPodAutoscaler horizontalpodautoscalers namespaced hpa +all
       networking.k8s.io/v1 NetworkPolicy networkpolicies namespaced netpol
       policy/v1 PodDisruptionBudget poddisruptionbudgets namespaced pdb
       coordination.k8s.io/v1 Lease leases namespaced
@@ -59,9 +61,16 @@ final class ApiDiscovery {
 
   ApiDiscovery(List<CustomResourceDefinition> crds) {
     for (String line : BUILT_IN.lines().toList()) {
-      String[] f = line.split(" ", -1);
-      List<String> shortNames = List.of(f).subList(4, f.length);
-      add(f[0], resource(f[1], f[2], f[3].equals("namespaced"), shortNames), true);
+      List<String> f = List.of(line.split(" ", -1));
+      List<String> rest = f.subList(4, f.size());
+      List<String> shortNames = rest.stream().filter(t -> !t.startsWith("+")).toList();
+      List<String> categories =
+          rest.stream().filter(t -> t.startsWith("+")).map(t -> t.substring(1)).toList();
+      add(
+          f.get(0),
+          resource(f.get(1), f.get(2), f.get(3).equals("namespaced"), shortNames)
+              .withCategories(categories),
+          true);
     }
     for (CustomResourceDefinition crd : crds) {
       CustomResourceDefinitionNames names = crd.getSpec().getNames();
@@ -146,6 +155,18 @@ final class ApiDiscovery {
   /** The path a group/version's resource list is served at. */
   static String path(String groupVersion) {
     return groupVersion.contains("/") ? "/apis/" + groupVersion : "/api/" + groupVersion;
+  }
+
+  /** The resource {@code plural} of a group/version (or a subresource such as pods/status). */
+  Optional<APIResource> resource(String groupVersion, String plural) {
+    return resources.getOrDefault(groupVersion, List.of()).stream()
+        .filter(r -> r.getName().equals(plural))
+        .findFirst();
+  }
+
+  /** Whether discovery lists the resource. */
+  boolean has(String groupVersion, String plural) {
+    return resource(groupVersion, plural).isPresent();
   }
 
   List<String> allGroupVersions() {

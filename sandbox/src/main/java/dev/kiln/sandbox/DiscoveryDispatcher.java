@@ -1,44 +1,160 @@
 package dev.kiln.sandbox;
 
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Answers GETs of the discovery documents, whatever their query string ({@code kubectl} sends
- * {@code /api?timeout=32s}, which the mock's path expectations do not match), and hands every other
- * request to the CRUD dispatcher.
+ * What an API server answers before any resource: the discovery documents ({@code /api}, {@code
+ * /apis}, {@code /apis/<g>/<v>}, {@code /version}, {@code /healthz}) whatever their query string
+ * ({@code kubectl} sends {@code /api?timeout=32s}, which the mock's path expectations do not
+ * match), the OpenAPI v3 index and documents, {@code 404 NotFound} for any path that names no
+ * resource discovery lists (the mock would answer a list of everything it stores), and {@code 400}
+ * for a dry run (the mock would store the object). Resource requests go on to the next dispatcher.
+ * Workarounds, each listed in docs/design.md#workarounds.
  */
 final class DiscoveryDispatcher extends Dispatcher {
-  private final Dispatcher crud;
-  private volatile Map<String, String> documents = Map.of();
+  /** Served by the test kit's canned answers (JOSDK's permission check), not in discovery. */
+  private static final Set<String> CANNED =
+      Set.of("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews");
 
-  DiscoveryDispatcher(Dispatcher crud) {
-    this.crud = crud;
+  /** How the mock's lists begin (its own composer, or Jackson's after a field selector). */
+  private static final Pattern MOCK_LIST =
+      Pattern.compile("\\{\"apiVersion\":\"v1\",\"kind\":\"List\",\\s*");
+
+  private final Dispatcher next;
+  private volatile Map<String, String> documents = Map.of();
+  private volatile ApiDiscovery discovery;
+  private volatile OpenApiDocuments openApi;
+
+  DiscoveryDispatcher(Dispatcher next) {
+    this.next = next;
   }
 
-  /** The JSON documents to serve, by path. */
-  void serve(Map<String, String> documents) {
+  /** The JSON documents to serve, by path, and the resources and OpenAPI documents behind them. */
+  void serve(Map<String, String> documents, ApiDiscovery discovery, OpenApiDocuments openApi) {
     this.documents = Map.copyOf(documents);
+    this.discovery = discovery;
+    this.openApi = openApi;
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    String path = request.getPath();
-    int query = path.indexOf('?');
-    String document = documents.get(query < 0 ? path : path.substring(0, query));
-    if (document != null && "GET".equals(request.getMethod())) {
+    String uri = request.getPath();
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    boolean get = request.method() == HttpMethod.GET;
+    String document = documents.get(path);
+    if (document != null && get) {
+      return json(200, document);
+    }
+    if (get && (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz"))) {
       return new MockResponse()
           .setResponseCode(200)
-          .setHeader("Content-Type", "application/json")
-          .setBody(document);
+          .setHeader("Content-Type", "text/plain")
+          .setBody("ok");
     }
-    return crud.dispatch(request);
+    if (get && openApi != null && path.equals("/openapi/v3")) {
+      return json(200, openApi.index());
+    }
+    if (get && openApi != null && path.startsWith("/openapi/v3/")) {
+      return openApi
+          .document(path.substring("/openapi/v3/".length()))
+          .map(doc -> json(200, doc))
+          .orElseGet(DiscoveryDispatcher::notFound);
+    }
+    Optional<ApiPath> resource = ApiPath.parse(uri);
+    boolean known =
+        discovery == null
+            || CANNED.contains(path)
+            || resource.filter(r -> discovery.has(r.groupVersion(), r.resource())).isPresent();
+    if (!known) {
+      return notFound();
+    }
+    if (resource.filter(r -> r.query().containsKey("dryRun")).isPresent()) {
+      // The mock would store the object; better no dry run than a real one.
+      return json(
+          400,
+          Serialization.asJson(
+              new StatusBuilder()
+                  .withStatus("Failure")
+                  .withMessage(
+                      "the sandbox does not do dry runs (dryRun); leave out --dry-run=server")
+                  .withReason("BadRequest")
+                  .withCode(400)
+                  .build()));
+    }
+    MockResponse answer = next.dispatch(request);
+    return resource.isPresent() ? typed(resource.get(), answer) : answer;
+  }
+
+  /**
+   * The store's answers as kubectl's typed clients (which accept protobuf first, and decode a list
+   * into its own kind) need them: JSON said so in the Content-Type, and a list of pods an {@code v1
+   * PodList}, not the mock's {@code v1 List}.
+   */
+  private MockResponse typed(ApiPath path, MockResponse answer) {
+    if (answer.getWebSocketListener() != null
+        || answer.getBody() == null
+        || answer.getBody().size() == 0) {
+      return answer;
+    }
+    if (answer.header("Content-Type") == null) {
+      answer.setHeader("Content-Type", "application/json");
+    }
+    String body = new String(answer.getBody().getBytes(), StandardCharsets.UTF_8);
+    Matcher list = MOCK_LIST.matcher(body);
+    ApiDiscovery apis = discovery;
+    Optional<String> kind =
+        apis == null
+            ? Optional.empty()
+            : apis.resource(path.groupVersion(), path.resource()).map(APIResource::getKind);
+    if (path.isCollection() && path.subresource() == null && kind.isPresent() && list.lookingAt()) {
+      answer.setBody(
+          "{\"apiVersion\":\""
+              + path.groupVersion()
+              + "\",\"kind\":\""
+              + kind.get()
+              + "List\","
+              + body.substring(list.end()));
+    }
+    return answer;
+  }
+
+  /** The API server's answer for a path it does not serve. */
+  static MockResponse notFound() {
+    return json(
+        404,
+        Serialization.asJson(
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withMessage("the server could not find the requested resource")
+                .withReason("NotFound")
+                .withNewDetails()
+                .endDetails()
+                .withCode(404)
+                .build()));
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 
   @Override
   public void shutdown() {
-    crud.shutdown();
+    next.shutdown();
   }
 }

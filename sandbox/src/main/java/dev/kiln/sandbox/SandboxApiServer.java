@@ -5,6 +5,7 @@ import dev.kiln.testkit.crd.CrdValidator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's Kubernetes API: the fabric8 mock API server in CRUD mode on 127.0.0.1, with Kiln's
- * CRDs applied (the test kit's {@link MockApiServer}) and discovery served so that kubectl works
- * against it (docs/design.md#known-limits: apply with {@code --validate=false}, get with the CRDs'
- * printer columns, logs, delete; no watch).
+ * The sandbox's Kubernetes API: the fabric8 mock API server in CRUD mode with Kiln's CRDs applied
+ * (the test kit's {@link MockApiServer}), and in front of its store what kubectl needs and the mock
+ * lacks (docs/design.md#known-limits): discovery and OpenAPI v3, pod logs, server-side tables,
+ * field selectors, namespaces that can be deleted, admission of Kiln's resources against the CRDs,
+ * and HTTP watches ({@link ApiListener}, on the address users and the kubeconfig see). The
+ * in-process clients (the operator, the simulated cluster) use the mock's own listener, with the
+ * same dispatchers.
  */
 public final class SandboxApiServer implements AutoCloseable {
   /** What {@code kubectl version} reports for the server. */
@@ -36,7 +40,32 @@ public final class SandboxApiServer implements AutoCloseable {
           "kiln.dev/v1alpha1/modelservers", "ModelServer");
 
   private final MockApiServer api;
-  private final DiscoveryDispatcher dispatcher;
+  private final Chain chain;
+  private final ApiListener listener;
+
+  /**
+   * Each part answers what the mock cannot and hands the rest on, in this order: discovery, OpenAPI
+   * and 404s; request bodies the store cannot read; pod logs; tables for kubectl's columns; field
+   * selectors; field validation of built-in kinds; namespaces; admission (CRD validation); then the
+   * mock's CRUD store.
+   */
+  private record Chain(
+      DiscoveryDispatcher discovery,
+      TableDispatcher tables,
+      FieldSelectorDispatcher selectors,
+      FieldValidationDispatcher validation,
+      NamespaceDispatcher namespaces) {
+    static Chain around(Dispatcher store, CrdValidator validator, Path podLogs, Clock clock) {
+      NamespaceDispatcher namespaces =
+          new NamespaceDispatcher(new AdmissionDispatcher(store, validator, KILN_KINDS));
+      FieldValidationDispatcher validation = new FieldValidationDispatcher(namespaces);
+      FieldSelectorDispatcher selectors = new FieldSelectorDispatcher(validation);
+      TableDispatcher tables = new TableDispatcher(selectors, clock);
+      DiscoveryDispatcher discovery =
+          new DiscoveryDispatcher(new RequestBodyDispatcher(new PodLogDispatcher(tables, podLogs)));
+      return new Chain(discovery, tables, selectors, validation, namespaces);
+    }
+  }
 
   /**
    * Starts the API server on 127.0.0.1:{@code port} (0: any free port); Kiln's resources are
@@ -46,44 +75,50 @@ public final class SandboxApiServer implements AutoCloseable {
   public SandboxApiServer(Path root, Path podLogs, int port) {
     List<Path> crdFiles = CrdValidator.KILN_CRDS.stream().map(root::resolve).toList();
     CrdValidator validator = CrdValidator.forCrds(crdFiles);
-    TableDispatcher[] tables = new TableDispatcher[1];
-    DiscoveryDispatcher[] discovery = new DiscoveryDispatcher[1];
-    // Each part answers what the mock cannot and hands the rest on: discovery, pod logs, tables
-    // for kubectl's columns, admission (CRD validation), then the mock's CRUD store.
+    Clock clock = Clock.systemUTC();
+    Chain[] chain = new Chain[1];
     api =
         MockApiServer.builder()
             .around(
                 store -> {
-                  AdmissionDispatcher admission =
-                      new AdmissionDispatcher(store, validator, KILN_KINDS);
-                  tables[0] = new TableDispatcher(admission, Clock.systemUTC());
-                  discovery[0] = new DiscoveryDispatcher(new PodLogDispatcher(tables[0], podLogs));
-                  return discovery[0];
+                  chain[0] = Chain.around(store, validator, podLogs, clock);
+                  return chain[0].discovery();
                 })
-            .listenOn(InetAddress.getLoopbackAddress(), port)
+            .listenOn(InetAddress.getLoopbackAddress(), 0)
             // The committed CRDs, as a user installs them (the printer columns in their declared
             // order).
             .crdFiles(crdFiles)
             .start();
-    dispatcher = discovery[0];
-    api.crds().forEach(tables[0]::add);
-    serveDiscovery(new ApiDiscovery(api.crds()));
+    this.chain = chain[0];
+    api.crds().forEach(this.chain.tables()::add);
+    ApiDiscovery apis = new ApiDiscovery(api.crds());
+    this.chain.selectors().serve(apis);
+    this.chain.validation().serve(apis);
+    this.chain.namespaces().serve(apis);
+    serveDiscovery(apis, new OpenApiDocuments(apis, api.crds()));
+    try {
+      listener =
+          new ApiListener(
+              this.chain.discovery(), this.chain.tables(), InetAddress.getLoopbackAddress(), port);
+    } catch (RuntimeException e) {
+      api.close();
+      throw e;
+    }
   }
 
-  private void serveDiscovery(ApiDiscovery discovery) {
+  private void serveDiscovery(ApiDiscovery discovery, OpenApiDocuments openApi) {
     Map<String, String> documents = new HashMap<>();
     documents.put("/api", Serialization.asJson(discovery.coreVersions()));
     documents.put("/apis", Serialization.asJson(discovery.groups()));
+    discovery
+        .groups()
+        .getGroups()
+        .forEach(g -> documents.put("/apis/" + g.getName(), Serialization.asJson(g)));
     for (String gv : discovery.allGroupVersions()) {
       documents.put(ApiDiscovery.path(gv), Serialization.asJson(discovery.resources(gv)));
     }
     documents.put("/version", Serialization.asJson(VERSION));
-    // kubectl fetches the OpenAPI document to decide how to patch; an empty one means "no schema".
-    documents.put(
-        "/openapi/v2",
-        "{\"swagger\":\"2.0\",\"info\":{\"title\":\"Kiln sandbox\",\"version\":\"v1\"},"
-            + "\"paths\":{},\"definitions\":{}}");
-    dispatcher.serve(documents);
+    chain.discovery().serve(documents, discovery, openApi);
   }
 
   /** Creates the namespace unless it exists. */
@@ -107,7 +142,7 @@ public final class SandboxApiServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + api.port();
+    return "http://127.0.0.1:" + listener.port();
   }
 
   /** Writes a kubeconfig whose current context is this server and {@code namespace}. */
@@ -143,6 +178,7 @@ public final class SandboxApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    listener.close();
     api.close();
   }
 }
