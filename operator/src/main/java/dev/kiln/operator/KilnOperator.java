@@ -16,11 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
-import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -126,7 +123,8 @@ public final class KilnOperator implements AutoCloseable {
         new Liveness(
             () ->
                 operator.getRuntimeInfo().isStarted()
-                    && informersRunning(operator.getRuntimeInfo()));
+                    && Liveness.informersRunning(
+                        operator.getRuntimeInfo().unhealthyEventSources()));
     HttpEndpoints probes =
         listen(
             "KILN_HTTP_PORT",
@@ -138,20 +136,6 @@ public final class KilnOperator implements AutoCloseable {
     HttpEndpoints reports = reportEndpoint(config, endpoint, probes);
     startOrFailLiveness(operator, live, config, probes);
     return new KilnOperator(new Parts(operator, probes, reports, progress, meters, closing));
-  }
-
-  /**
-   * True when every unhealthy event source is an informer that still runs (it is reconnecting its
-   * watch or re-listing); false once one has stopped, or another kind of source is unhealthy.
-   */
-  static boolean informersRunning(RuntimeInfo runtime) {
-    return runtime.unhealthyEventSources().values().stream()
-        .flatMap(sources -> sources.values().stream())
-        .allMatch(
-            source ->
-                source instanceof InformerWrappingEventSourceHealthIndicator<?> informers
-                    && informers.informerHealthIndicators().values().stream()
-                        .allMatch(InformerHealthIndicator::isRunning));
   }
 
   /** The trainers' report endpoint on its own port; the probes close if it cannot listen. */

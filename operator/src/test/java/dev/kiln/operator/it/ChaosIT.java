@@ -62,6 +62,9 @@ class ChaosIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  /** Reports each trainer has accepted before the kill, and again after the restart. */
+  private static final int FLOOD = 500;
+
   private KilnTestCluster cluster;
   private Killable operator;
   private Watch phases;
@@ -102,9 +105,9 @@ class ChaosIT {
   }
 
   /**
-   * A {@code latest} ModelServer rolls from one run's model to a newer one; the operator is killed
-   * as the newer run completes (while it inspects the model and the Deployment is replaced) and
-   * again while the Deployment controller rolls out. The third operator finishes the roll-out.
+   * A {@code latest} ModelServer rolls from one run's model to a newer one. The operator dies right
+   * after it replaced the Deployment, before it wrote the ModelServer's status, and again while the
+   * Deployment controller rolls out. The third operator finishes the roll-out.
    */
   @Test
   void operatorKilledTwiceDuringAModelServerRollOutFinishesIt() {
@@ -134,16 +137,26 @@ class ChaosIT {
         .until(() -> k.get("latest").getStatus().getPhase() == ModelServerPhase.Ready);
     TrainingJobStatus servedBefore = cluster.get("iris-a").getStatus();
 
-    // The newer run completes; the operator dies while it reacts.
+    // The newer run completes; the operator replaces the Deployment and dies at that moment.
+    cluster
+        .faults()
+        .outageAfter(
+            r ->
+                !r.getMethod().equals("GET")
+                    && r.getPath().startsWith("/apis/apps/v1/namespaces/" + NS + "/deployments/"));
     k.trainingSucceeds("iris-b", "2026-01-01T11:00:00Z", "{\"accuracy\":0.95}");
-    operator.kill();
-    operator = Killable.start(cluster, Map.of());
     await()
         .atMost(WAIT)
-        .untilAsserted(
+        .until(
             () ->
-                assertThat(ModelServerIT.modelOf(k.deployment("latest")))
-                    .isEqualTo("pvc://iris-b-workspace/model/model.onnx"));
+                "pvc://iris-b-workspace/model/model.onnx"
+                    .equals(ModelServerIT.modelOf(k.deployment("latest"))));
+    operator.kill();
+    assertThat(k.get("latest").getStatus().getModel().getTrainingJob())
+        .as("killed before the status said what the Deployment serves")
+        .isEqualTo("iris-a");
+    cluster.faults().outage(false);
+    operator = Killable.start(cluster, Map.of());
 
     // Mid roll-out: one new replica surged, the old one still serving. The operator dies again.
     k.deploymentRollingOut("latest");
@@ -228,12 +241,13 @@ class ChaosIT {
       for (Trainer trainer : trainers) {
         posting.add(flood.submit(() -> trainer.flood(endpoint)));
       }
-      // Every run has shown a report the first operator accepted.
+      // Mid-flood: every run has sent hundreds of reports and shows one in its status.
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
                 for (Trainer t : trainers) {
+                  assertThat(t.accepted.get()).isGreaterThanOrEqualTo(FLOOD);
                   assertThat(cluster.get(t.name).getStatus().getProgress().getStep()).isPositive();
                 }
               });
@@ -245,12 +259,13 @@ class ChaosIT {
       int beforeRestart = trainers.stream().mapToInt(t -> t.accepted.get()).sum();
       operator = Killable.start(cluster, env);
       endpoint.up(operator.reportPort());
-      // The new operator takes reports and writes them: each run past what it had at the kill.
+      // The new operator takes a flood as well and writes it: each run past its step at the kill.
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
                 for (Trainer t : trainers) {
+                  assertThat(t.lastAccepted - t.lastStepAtKill).isGreaterThanOrEqualTo(FLOOD);
                   assertThat(cluster.get(t.name).getStatus().getProgress().getStep())
                       .isGreaterThan(t.lastStepAtKill);
                 }
@@ -259,9 +274,11 @@ class ChaosIT {
       for (Future<?> f : posting) {
         f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       }
-      assertThat(trainers.stream().mapToInt(t -> t.accepted.get()).sum())
-          .as("reports accepted after the restart")
-          .isGreaterThan(beforeRestart);
+      int all = trainers.stream().mapToInt(t -> t.accepted.get()).sum();
+      System.out.printf(
+          "report flood: %d reports accepted before the kill, %d after%n",
+          beforeRestart, all - beforeRestart);
+      assertThat(all).as("reports accepted after the restart").isGreaterThan(beforeRestart);
     } finally {
       flood.shutdownNow();
     }

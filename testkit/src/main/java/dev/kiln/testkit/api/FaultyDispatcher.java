@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Puts faults between the operator and the mock API server: a share of the operator's writes
@@ -29,6 +31,7 @@ public final class FaultyDispatcher extends Dispatcher {
   private final Random random = new Random(42);
   private volatile double writeFailureRate;
   private volatile boolean outage;
+  private final AtomicReference<Predicate<RecordedRequest>> lastServed = new AtomicReference<>();
 
   /** The operator's watches (the mock serves them as websockets) while they are open. */
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
@@ -43,6 +46,15 @@ public final class FaultyDispatcher extends Dispatcher {
 
   public void outage(boolean down) {
     this.outage = down;
+  }
+
+  /**
+   * An outage from right after the operator's next request that {@code matches}, which is still
+   * served: as if the operator died the moment that request reached the API server, nothing it
+   * sends afterwards lands. {@link #outage(boolean) outage(false)} ends it.
+   */
+  public void outageAfter(Predicate<RecordedRequest> matches) {
+    lastServed.set(matches);
   }
 
   /**
@@ -109,9 +121,17 @@ public final class FaultyDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     MockResponse response = faultOrDelegate(request);
+    boolean operator = request.getHeader(OPERATOR_HEADER) != null;
     WebSocketListener listener = response == null ? null : response.getWebSocketListener();
-    if (listener != null && request.getHeader(OPERATOR_HEADER) != null) {
+    if (listener != null && operator) {
       response.withWebSocketUpgrade(new Tracked(listener));
+    }
+    Predicate<RecordedRequest> last = lastServed.get();
+    boolean served = response != null && response.code() / 100 == 2;
+    if (operator && served && last != null && last.test(request)) {
+      if (lastServed.compareAndSet(last, null)) {
+        outage = true;
+      }
     }
     return response;
   }
