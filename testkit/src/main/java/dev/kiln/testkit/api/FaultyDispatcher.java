@@ -20,9 +20,9 @@ import java.util.function.Predicate;
 
 /**
  * Puts faults between the operator and the mock API server: a share of the operator's writes
- * answered 500 or 409, an outage in which every request gets 503, or its watches ended by the
- * server. Requests are the operator's when they carry {@link #OPERATOR_HEADER}; the test's own
- * requests (playing the kubelet) pass.
+ * answered 500 or 409, an outage in which every request gets 503 (from now, or from right after a
+ * given request), or its watches ended by the server. Requests are the operator's when they carry
+ * {@link #OPERATOR_HEADER}; the test's own requests (playing the kubelet) pass.
  */
 public final class FaultyDispatcher extends Dispatcher {
   public static final String OPERATOR_HEADER = "X-Kiln-Test-Operator";
