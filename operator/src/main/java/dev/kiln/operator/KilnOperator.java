@@ -116,7 +116,15 @@ public final class KilnOperator implements AutoCloseable {
         () ->
             operator.getRuntimeInfo().isStarted()
                 && operator.getRuntimeInfo().allEventSourcesAreHealthy();
-    Liveness live = new Liveness(ready);
+    // Live while every informer runs, watching or not: the API server ends watches routinely and
+    // an informer reconnecting its watch still reconciles from its cache, so /healthz must not
+    // fail then (/readyz does, as JOSDK's health says).
+    Liveness live =
+        new Liveness(
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    && Liveness.informersRunning(
+                        operator.getRuntimeInfo().unhealthyEventSources()));
     HttpEndpoints probes =
         listen(
             "KILN_HTTP_PORT",
