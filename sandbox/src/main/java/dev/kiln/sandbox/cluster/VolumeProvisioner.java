@@ -47,7 +47,9 @@ record VolumeProvisioner(KubernetesClient client, Path root)
       return;
     }
     try {
-      Files.createDirectories(dir(pvc));
+      // Writable by every user, as the local-path provisioner of kind and k3s makes its volumes:
+      // pods without an fsGroup (Kiln sets none unless configured) can then use the claim.
+      VolumeOwnership.openToAll(Files.createDirectories(dir(pvc)));
       Owners.editStatus(client, pvc, p -> p.setStatus(bound(p)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
