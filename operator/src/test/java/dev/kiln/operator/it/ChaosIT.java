@@ -208,7 +208,7 @@ class ChaosIT {
     assertThat(newer.getMetrics()).containsEntry("accuracy", "0.95");
     assertThat(newer.getArtifact().getSha256()).isEqualTo(ModelServerHelper.sha("iris-b"));
     assertThat(newer.getArtifact().getUri()).isEqualTo("pvc://iris-b-workspace/model/model.onnx");
-    assertOneJobEachAndNoRegression(List.of("iris-a", "iris-b"));
+    cluster.assertOneJobEachAndNoRegression(List.of("iris-a", "iris-b"), seen);
   }
 
   /**
@@ -319,7 +319,7 @@ class ChaosIT {
                 assertThat(s.getArtifact().getSha256()).isEqualTo(InspectResults.sha256Of(t.name));
               });
     }
-    assertOneJobEachAndNoRegression(names);
+    cluster.assertOneJobEachAndNoRegression(names, seen);
   }
 
   /**
@@ -369,7 +369,7 @@ class ChaosIT {
           .as(name)
           .isEqualTo(InspectResults.sha256Of(NS + "/" + name));
     }
-    assertOneJobEachAndNoRegression(names);
+    cluster.assertOneJobEachAndNoRegression(names, seen);
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -554,32 +554,5 @@ class ChaosIT {
     cluster.pod(name, name + "-1-a", KilnTestCluster.running());
     await().atMost(WAIT).until(() -> cluster.phase(name) == TrainingJobPhase.Running);
     return cluster.reportToken(name);
-  }
-
-  /** One training Job and one inspect Job per run, never a second; no phase goes backwards. */
-  private void assertOneJobEachAndNoRegression(List<String> names) {
-    var jobs = cluster.jobs();
-    assertThat(jobs).hasSize(2 * names.size());
-    for (String name : names) {
-      assertThat(jobs)
-          .filteredOn(j -> name.equals(j.getMetadata().getLabels().get("kiln.dev/trainingjob")))
-          .extracting(j -> j.getMetadata().getName())
-          .containsExactlyInAnyOrder(name + "-1", name + "-inspect");
-      assertThat(cluster.get(name).getStatus().getJobName()).isEqualTo(name + "-1");
-      List<TrainingJobPhase> history = seen.getOrDefault(name, List.of());
-      for (int i = 1; i < history.size(); i++) {
-        assertThat(rank(history.get(i)))
-            .as(name + " went " + history)
-            .isGreaterThanOrEqualTo(rank(history.get(i - 1)));
-      }
-    }
-  }
-
-  private static int rank(TrainingJobPhase phase) {
-    return switch (phase) {
-      case Pending, Queued, Suspended -> 0;
-      case Running -> 1;
-      case Succeeded, Failed -> 2;
-    };
   }
 }

@@ -1,6 +1,9 @@
 package dev.kiln.operator.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.testkit.api.ApiCalls;
@@ -355,5 +358,36 @@ public final class KilnTestCluster implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+  }
+
+  /**
+   * One training Job and one inspect Job per run, never a second of either; and no run's phase, as
+   * a watcher saw them in {@code seen}, ever went backwards.
+   */
+  public void assertOneJobEachAndNoRegression(
+      List<String> names, Map<String, List<TrainingJobPhase>> seen) {
+    var jobs = jobs();
+    assertThat(jobs).hasSize(2 * names.size());
+    for (String name : names) {
+      assertThat(jobs)
+          .filteredOn(j -> name.equals(j.getMetadata().getLabels().get("kiln.dev/trainingjob")))
+          .extracting(j -> j.getMetadata().getName())
+          .containsExactlyInAnyOrder(name + "-1", name + "-inspect");
+      assertThat(get(name).getStatus().getJobName()).isEqualTo(name + "-1");
+      List<TrainingJobPhase> history = seen.getOrDefault(name, List.of());
+      for (int i = 1; i < history.size(); i++) {
+        assertThat(rank(history.get(i)))
+            .as(name + " went " + history)
+            .isGreaterThanOrEqualTo(rank(history.get(i - 1)));
+      }
+    }
+  }
+
+  private static int rank(TrainingJobPhase phase) {
+    return switch (phase) {
+      case Pending, Queued, Suspended -> 0;
+      case Running -> 1;
+      case Succeeded, Failed -> 2;
+    };
   }
 }

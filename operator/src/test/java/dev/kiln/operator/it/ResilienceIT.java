@@ -88,7 +88,7 @@ class ResilienceIT {
       operator = cluster.startOperator(Map.of());
     }
     allSucceed(names, Duration.ofMinutes(2));
-    assertOneJobEachAndNoRegression(names);
+    cluster.assertOneJobEachAndNoRegression(names, seen);
   }
 
   @Test
@@ -98,7 +98,7 @@ class ResilienceIT {
     simulator = new JobSimulator(cluster, Duration.ofMillis(100), Duration.ofMillis(500));
     List<String> names = create("f", 50);
     allSucceed(names, Duration.ofMinutes(2));
-    assertOneJobEachAndNoRegression(names);
+    cluster.assertOneJobEachAndNoRegression(names, seen);
   }
 
   @Test
@@ -130,7 +130,7 @@ class ResilienceIT {
     cluster.faults().outage(false);
     // Converges within the capped retry backoff (10 s), not a periodic resync.
     allSucceed(names, Duration.ofSeconds(30));
-    assertOneJobEachAndNoRegression(names);
+    cluster.assertOneJobEachAndNoRegression(names, seen);
   }
 
   private List<String> create(String prefix, int n) {
@@ -165,32 +165,5 @@ class ResilienceIT {
                       .count();
               assertThat(done).isEqualTo(names.size());
             });
-  }
-
-  /** One training Job and one inspect Job per run, never a second of either. */
-  private void assertOneJobEachAndNoRegression(List<String> names) {
-    var jobs = cluster.jobs();
-    assertThat(jobs).hasSize(2 * names.size());
-    for (String name : names) {
-      assertThat(jobs)
-          .filteredOn(j -> name.equals(j.getMetadata().getLabels().get("kiln.dev/trainingjob")))
-          .extracting(j -> j.getMetadata().getName())
-          .containsExactlyInAnyOrder(name + "-1", name + "-inspect");
-      assertThat(cluster.get(name).getStatus().getJobName()).isEqualTo(name + "-1");
-      List<TrainingJobPhase> history = seen.getOrDefault(name, List.of());
-      for (int i = 1; i < history.size(); i++) {
-        assertThat(rank(history.get(i)))
-            .as(name + " went " + history)
-            .isGreaterThanOrEqualTo(rank(history.get(i - 1)));
-      }
-    }
-  }
-
-  private static int rank(TrainingJobPhase phase) {
-    return switch (phase) {
-      case Pending, Queued, Suspended -> 0;
-      case Running -> 1;
-      case Succeeded, Failed -> 2;
-    };
   }
 }
