@@ -21,6 +21,15 @@ import urllib.request
 TERMINATION_LOG = os.environ.get("KILN_TERMINATION_LOG", "/dev/termination-log")
 
 
+def attempt():
+    """This pod's attempt number (1 for the first), from the file Kiln's attempt step wrote."""
+    path = os.environ.get("KILN_ATTEMPT_FILE")
+    if not path or not os.path.exists(path):
+        return 1
+    with open(path) as f:
+        return int(f.read().strip())
+
+
 def env_dir(name, default):
     path = os.environ.get(name, default)
     os.makedirs(path, exist_ok=True)
@@ -98,7 +107,7 @@ def train():
     if os.path.exists(checkpoint):  # a retry: resume where the last attempt stopped
         with open(checkpoint) as f:
             state = json.load(f)
-        print(f"resuming from epoch {state['epoch']} (attempt {os.environ.get('KILN_ATTEMPT')})")
+        print(f"resuming from epoch {state['epoch']} (attempt {attempt()})")
 
     def score(w, x):
         return sigmoid(w[-1] + sum(wi * xi for wi, xi in zip(w, x)))

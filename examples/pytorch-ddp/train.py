@@ -87,6 +87,15 @@ def hyperparameters():
     return hp
 
 
+def attempt():
+    """This pod's attempt number (1 for the first), from the file Kiln's attempt step wrote."""
+    path = os.environ.get("KILN_ATTEMPT_FILE")
+    if not path or not os.path.exists(path):
+        return 1
+    with open(path) as f:
+        return int(f.read().strip())
+
+
 def env_dir(name, default):
     path = os.environ.get(name) or default
     os.makedirs(path, exist_ok=True)
@@ -193,8 +202,7 @@ def load_checkpoint(path, model, optimizer, features, classes, rank):
                          f"classes {state['classes']}); delete it to start over")
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
-    attempt = os.environ.get("KILN_ATTEMPT", "?")
-    log(rank, f"resuming after epoch {state['epoch']} (attempt {attempt})")
+    log(rank, f"resuming after epoch {state['epoch']} (attempt {attempt()})")
     return state["epoch"], state["loss"]
 
 

@@ -105,9 +105,6 @@ POD_NAME,POD_NAMESPACE,KILN_WATCH_NAMESPACES,KILN_LOADER_IMAGE,KILN_MODEL_SERVER
   resources: ["secrets"]
   verbs: ["create"]
 - apiGroups: [""]
-  resources: ["configmaps"]
-  verbs: ["create", "patch"]
-- apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
 {{- end -}}

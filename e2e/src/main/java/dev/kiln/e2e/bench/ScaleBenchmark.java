@@ -31,15 +31,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScaleBenchmark {
   /**
-   * Writes one lifecycle needs at least: 5 creates (the training Job and the inspect Job that
-   * records the model), 4 status writes (Pending, Running, InspectingModel, Succeeded), 3 Events.
+   * Writes one lifecycle needs at least: 4 creates (workspace, token Secret, the training Job and
+   * the inspect Job that records the model), 4 status writes (Pending, Running, InspectingModel,
+   * Succeeded), 3 Events.
    */
   static final Map<String, Integer> MINIMUM =
       new TreeMap<>(
           Map.of(
               "create /persistentvolumeclaims", 1,
               "create /secrets", 1,
-              "create /configmaps", 1,
               "create batch/jobs", 2,
               "create /events", 3,
               "update kiln.dev/trainingjobs/status", 4));

@@ -23,6 +23,7 @@ final class TrainerPod {
   private final Path hparams;
   private final Path token;
   private final Path termination;
+  private final Path attempt;
 
   /** A fresh workspace and pod files with the given hyperparameters (a JSON object of strings). */
   TrainerPod(String name, String hyperparametersJson) throws IOException {
@@ -33,6 +34,8 @@ final class TrainerPod {
     Path pod = Images.folder(name + "-pod");
     hparams = Files.writeString(pod.resolve("hyperparameters.json"), hyperparametersJson);
     token = Files.writeString(pod.resolve("token"), TOKEN + "\n");
+    // What the attempt step leaves for the first pod of a run.
+    attempt = Files.writeString(pod.resolve("attempt"), "1\n");
     termination = Files.createFile(pod.resolve("termination-log"));
     // The kubelet creates the termination-message file writable for any container user.
     Images.openToAll(termination);
@@ -49,10 +52,11 @@ final class TrainerPod {
         List.of(
             "-v", hparams + ":/etc/kiln/meta/hyperparameters.json:ro",
             "-v", token + ":/var/run/kiln/report/token:ro",
+            "-v", attempt + ":/var/run/kiln/attempt/attempt:ro",
             "-v", termination + ":/dev/termination-log",
             "-e", "KILN_JOB_NAME=" + workspace.getFileName(),
             "-e", "KILN_NAMESPACE=default",
-            "-e", "KILN_ATTEMPT=1",
+            "-e", "KILN_ATTEMPT_FILE=/var/run/kiln/attempt/attempt",
             "-e", "KILN_DATA_DIR=/kiln/data",
             "-e", "KILN_CHECKPOINT_DIR=/kiln/checkpoints",
             "-e", "KILN_MODEL_DIR=/kiln/model",

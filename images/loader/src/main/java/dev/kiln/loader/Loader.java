@@ -16,9 +16,9 @@ import java.util.Set;
 
 /**
  * The storage loader: {@code download <source-uri> <dest-dir> [--sha256 HEX]}, {@code upload
- * <model-dir> <s3-uri>} and {@code inspect <model-dir>} ({@link Inspection}). Sources: {@code
- * pvc://claim/path}, a local path or {@code file://}, {@code http(s)://}, {@code
- * s3://bucket/key-or-prefix}.
+ * <model-dir> <s3-uri>}, {@code inspect <model-dir>} ({@link Inspection}) and {@code attempt
+ * <ledger-dir> <out-file>} ({@link AttemptLedger}). Sources: {@code pvc://claim/path}, a local path
+ * or {@code file://}, {@code http(s)://}, {@code s3://bucket/key-or-prefix}.
  */
 public final class Loader {
   static final String USAGE =
@@ -26,6 +26,7 @@ public final class Loader {
           + "       kiln-loader upload <model-dir> <s3://bucket/prefix>\n"
           + "       kiln-loader inspect <model-dir> [--metrics-file PATH] [--expect-path PATH]"
           + " [--expect-sha256 HEX]\n"
+          + "       kiln-loader attempt <ledger-dir> <out-file>\n"
           + "sources: pvc://claim/path, /local/path, file:///path, https://host/path,"
           + " s3://bucket/key-or-prefix";
 
@@ -101,6 +102,10 @@ public final class Loader {
                 options.get("--expect-path"),
                 options.get("--expect-sha256")));
       }
+      case "attempt" -> {
+        expect(positional, 3, options, Set.of());
+        yield attempt(Path.of(positional.get(1)), Path.of(positional.get(2)));
+      }
       default ->
           throw usage(
               command.isEmpty() ? "expected a command" : "unknown command '" + command + "'");
@@ -151,6 +156,18 @@ public final class Loader {
           e);
     }
     System.out.println("kiln-loader: " + InspectionJson.summary(result));
+    return 0;
+  }
+
+  /**
+   * Claims this pod's attempt number on the workspace ({@link AttemptLedger}) and writes it to the
+   * file the trainer reads (KILN_ATTEMPT_FILE).
+   */
+  private int attempt(Path ledger, Path out) throws LoaderException, IOException {
+    String index = env.getOrDefault("KILN_WORKER_INDEX", "0");
+    int attempt = AttemptLedger.claim(ledger, index);
+    Files.writeString(out, attempt + "\n");
+    System.out.println("kiln-loader: worker " + index + " starts attempt " + attempt);
     return 0;
   }
 

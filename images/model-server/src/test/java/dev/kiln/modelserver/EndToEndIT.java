@@ -73,7 +73,6 @@ class EndToEndIT {
               Map.ofEntries(
                   Map.entry("KILN_JOB_NAME", "job"),
                   Map.entry("KILN_NAMESPACE", "ns"),
-                  Map.entry("KILN_ATTEMPT", "1"),
                   Map.entry("KILN_DATA_DIR", data.toString()),
                   Map.entry("KILN_CHECKPOINT_DIR", work.resolve("checkpoints").toString()),
                   Map.entry("KILN_MODEL_DIR", work.resolve("model").toString()),

@@ -55,7 +55,7 @@ public record TrainerConfig(
         terminationLog(env),
         reportUrl,
         token,
-        (int) Hyperparameters.parseLong("KILN_ATTEMPT", env.getOrDefault("KILN_ATTEMPT", "1")),
+        attempt(env),
         hp.asMap(),
         epochs,
         learningRate,
@@ -65,6 +65,24 @@ public record TrainerConfig(
         (int)
             Hyperparameters.parseLong(
                 "KILN_FAIL_AFTER_EPOCH", env.getOrDefault("KILN_FAIL_AFTER_EPOCH", "0")));
+  }
+
+  /**
+   * The attempt number from KILN_ATTEMPT_FILE (1 without one, as when run by hand). Only logged:
+   * resuming is driven by the checkpoint, which a retry finds whatever its number.
+   */
+  static int attempt(Map<String, String> env) throws TrainerException {
+    String file = blankToNull(env.get("KILN_ATTEMPT_FILE"));
+    if (file == null) {
+      return 1;
+    }
+    String text;
+    try {
+      text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new TrainerException("cannot read KILN_ATTEMPT_FILE " + file + ": " + e);
+    }
+    return (int) Hyperparameters.parseLong("KILN_ATTEMPT_FILE", text);
   }
 
   /** Where the termination message goes, even when the rest of the config is unusable. */

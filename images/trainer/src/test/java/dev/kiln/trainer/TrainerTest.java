@@ -31,7 +31,8 @@ class TrainerTest {
     env.put("KILN_CHECKPOINT_DIR", tmp.resolve("ckpt").toString());
     env.put("KILN_MODEL_DIR", tmp.resolve("model").toString());
     env.put("KILN_TERMINATION_LOG", tmp.resolve("termination-log").toString());
-    env.put("KILN_ATTEMPT", "1");
+    Files.writeString(tmp.resolve("attempt"), "1\n");
+    env.put("KILN_ATTEMPT_FILE", tmp.resolve("attempt").toString());
     return env;
   }
 
@@ -127,7 +128,7 @@ class TrainerTest {
       assertThat(recorder.epochs()).containsExactly(1, 2, 3, 4);
 
       recorder.reports.clear();
-      env.put("KILN_ATTEMPT", "2");
+      Files.writeString(tmp.resolve("attempt"), "2\n");
       assertThat(Main.run(new String[0], env, null)).isZero();
       assertThat(recorder.epochs()).containsExactly(5, 6, 7, 8, 9, 10);
       assertThat(recorder.reports.get(0).get("step").asLong()).isEqualTo(5L * 120);

@@ -24,6 +24,15 @@ public final class PodContract {
   public static final String REPORT_TOKEN_DIR = "/var/run/kiln/report";
   public static final String REPORT_TOKEN_FILE = REPORT_TOKEN_DIR + "/token";
   public static final String PVC_ROOT = "/mnt/pvc";
+
+  /** Where the attempt step writes the pod's attempt number for the trainer (KILN_ATTEMPT_FILE). */
+  public static final String ATTEMPT_DIR = "/var/run/kiln/attempt";
+
+  public static final String ATTEMPT_FILE = ATTEMPT_DIR + "/attempt";
+
+  /** Where the attempt step mounts the workspace's ledger of attempts (sub-path "attempts"). */
+  public static final String ATTEMPT_LEDGER = "/kiln/attempts";
+
   public static final int COORDINATOR_PORT = 29500;
   public static final String HP_PREFIX = "KILN_HP_";
 
@@ -56,14 +65,7 @@ public final class PodContract {
     List<EnvVar> env = new ArrayList<>();
     env.add(value("KILN_JOB_NAME", name));
     env.add(value("KILN_NAMESPACE", namespace));
-    env.add(
-        new EnvVarBuilder()
-            .withName("KILN_ATTEMPT")
-            .withNewValueFrom()
-            .withNewConfigMapKeyRef(
-                RunInputsBuilder.ATTEMPT_KEY, TrainingJobNames.name(tj, Child.RUN_CONFIG), false)
-            .endValueFrom()
-            .build());
+    env.add(attemptFile());
     env.add(value("KILN_DATA_DIR", DATA_DIR));
     env.add(value("KILN_CHECKPOINT_DIR", CHECKPOINT_DIR));
     env.add(value("KILN_MODEL_DIR", MODEL_DIR));
@@ -78,6 +80,24 @@ public final class PodContract {
       env.add(value("KILN_COORDINATOR_ADDR", coordinatorAddress(tj)));
     }
     return env;
+  }
+
+  /**
+   * KILN_ATTEMPT_FILE: the file holding this pod's attempt number, 1 for a worker's first pod,
+   * which the attempt step counted on the workspace when the pod began. A file, not a variable:
+   * only a step inside the pod can know the number, and no step can set another container's
+   * environment.
+   */
+  static EnvVar attemptFile() {
+    return value("KILN_ATTEMPT_FILE", ATTEMPT_FILE);
+  }
+
+  /**
+   * The folder on the workspace where the attempt step counts this run's starts: one per run (the
+   * TrainingJob's UID), so a re-created run that keeps the workspace starts again at 1.
+   */
+  static String attemptLedger(TrainingJob tj) {
+    return ATTEMPT_LEDGER + "/" + tj.getMetadata().getUid();
   }
 
   /** A variable holding the pod's index among the workers (its Job completion index). */

@@ -92,27 +92,13 @@ public final class PodFailures {
   }
 
   public static boolean trainerRunning(List<Pod> pods, String container) {
-    return trainersRunning(pods, container) > 0;
-  }
-
-  /** How many pods are running the trainer container now. */
-  public static int trainersRunning(List<Pod> pods, String container) {
-    return (int) pods.stream().filter(p -> trainerState(p, container, true)).count();
-  }
-
-  /** How many pods have run the trainer container (running now, or terminated). */
-  public static int podsThatRan(List<Pod> pods, String container) {
-    return (int) pods.stream().filter(p -> trainerState(p, container, false)).count();
-  }
-
-  private static boolean trainerState(Pod pod, String container, boolean runningOnly) {
-    return Pods.containerStatuses(pod).stream()
+    return pods.stream()
+        .flatMap(p -> Pods.containerStatuses(p).stream())
         .anyMatch(
             cs ->
                 container.equals(cs.getName())
                     && cs.getState() != null
-                    && (cs.getState().getRunning() != null
-                        || (!runningOnly && cs.getState().getTerminated() != null)));
+                    && cs.getState().getRunning() != null);
   }
 
   private static Failure.FailureBuilder ofPod(Pod pod, String reason, String message) {

@@ -23,15 +23,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Kubernetes Job that runs a TrainingJob: the loader and prepare init containers, the trainer
- * with the pod contract, the pod overrides (spec.pod) at their security level, scheduling and retry
- * settings. Pure: the same TrainingJob and config always give the same Job, so it can be created
- * once and adopted.
+ * The Kubernetes Job that runs a TrainingJob: the attempt, loader and prepare init containers, the
+ * trainer with the pod contract, the pod overrides (spec.pod) at their security level, scheduling
+ * and retry settings. Pure: the same TrainingJob and config always give the same Job, so it can be
+ * created once and adopted.
  */
 public final class TrainingBatchJobBuilder {
   public static final String TRAINER = TrainingContainersBuilder.TRAINER;
   public static final String LOADER = TrainingContainersBuilder.LOADER;
   public static final String PREPARE = TrainingContainersBuilder.PREPARE;
+  public static final String ATTEMPT = TrainingContainersBuilder.ATTEMPT;
   public static final String QUEUE_LABEL = "kueue.x-k8s.io/queue-name";
   static final List<String> KUEUE_LABELS = List.of(QUEUE_LABEL, "kueue.x-k8s.io/priority-class");
 
@@ -120,7 +121,9 @@ public final class TrainingBatchJobBuilder {
 
   private static PodSpec podSpec(TrainingJob tj, OperatorConfig config) {
     TrainingJobSpec spec = tj.getSpec();
+    // The attempt step first: every pod that gets going has its number, whatever fails later.
     List<Container> initContainers = new ArrayList<>();
+    initContainers.add(TrainingContainersBuilder.attempt(tj, config));
     if (spec.getDataset() != null) {
       initContainers.add(TrainingContainersBuilder.loader(spec.getDataset(), config));
     }
@@ -154,6 +157,7 @@ public final class TrainingBatchJobBuilder {
             .endSecret()
             .build());
     volumes.add(Volumes.emptyDir(TrainingContainersBuilder.TMP));
+    volumes.add(Volumes.emptyDir(TrainingContainersBuilder.ATTEMPT_VOLUME));
     Dataset dataset = tj.getSpec().getDataset();
     if (dataset != null) {
       TrainingContainersBuilder.sourceClaim(dataset)

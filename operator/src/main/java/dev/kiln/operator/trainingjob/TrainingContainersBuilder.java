@@ -27,12 +27,14 @@ final class TrainingContainersBuilder {
   static final String TRAINER = "trainer";
   static final String LOADER = "fetch-dataset";
   static final String PREPARE = "prepare";
+  static final String ATTEMPT = "attempt";
 
   static final String WORKSPACE = "workspace";
   static final String META = "kiln-meta";
   static final String REPORT = "report-token";
   static final String TMP = "tmp";
   static final String SOURCE = "dataset-source";
+  static final String ATTEMPT_VOLUME = "kiln-attempt";
 
   private TrainingContainersBuilder() {}
 
@@ -108,9 +110,38 @@ final class TrainingContainersBuilder {
         .build();
   }
 
-  /** The given workspace mounts, then what the pod contract adds: metadata, token, /tmp. */
+  /**
+   * The attempt step, the first init container: claims this pod's attempt number on the workspace
+   * and leaves it where the prepare step and the trainer read it (KILN_ATTEMPT_FILE). Counting
+   * inside the pod makes the number right in the very pod that runs: the Job controller starts a
+   * replacement before the operator can learn of the failure (docs/design.md#attempts).
+   */
+  static Container attempt(TrainingJob tj, OperatorConfig config) {
+    ContainerBuilder attempt =
+        new ContainerBuilder()
+            .withName(ATTEMPT)
+            .withImage(config.loaderImage())
+            .withArgs("attempt", PodContract.attemptLedger(tj), PodContract.ATTEMPT_FILE)
+            .withVolumeMounts(
+                mount(WORKSPACE, PodContract.ATTEMPT_LEDGER, "attempts", false),
+                mount(ATTEMPT_VOLUME, PodContract.ATTEMPT_DIR, false),
+                mount(TMP, "/tmp", false))
+            .withResources(LoaderSettings.resources())
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withSecurityContext(PodSecurity.container(true));
+    if (PodContract.workers(tj) > 1) {
+      attempt.withEnv(PodContract.workerIndex("KILN_WORKER_INDEX"));
+    }
+    return attempt.build();
+  }
+
+  /**
+   * The given workspace mounts, then what the pod contract adds: the attempt number, metadata,
+   * token, /tmp.
+   */
   private static List<VolumeMount> contractMounts(VolumeMount... workspace) {
     List<VolumeMount> mounts = new ArrayList<>(List.of(workspace));
+    mounts.add(mount(ATTEMPT_VOLUME, PodContract.ATTEMPT_DIR, true));
     mounts.add(mount(META, PodContract.META_DIR, true));
     mounts.add(mount(REPORT, PodContract.REPORT_TOKEN_DIR, true));
     mounts.add(mount(TMP, "/tmp", false));

@@ -4,7 +4,6 @@ import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.StorageUri;
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobEvents;
-import dev.kiln.api.v1alpha1.TrainingJobStatus;
 import dev.kiln.operator.OperatorConfig;
 import dev.kiln.operator.support.CreateIfMissing;
 import dev.kiln.operator.support.EventRecorder;
@@ -68,7 +67,6 @@ final class TrainingJobActions {
       return new Children(null, waiting.get());
     }
     create(RunInputsBuilder.reportTokenSecret(tj, tokens.tokenFor(tj)));
-    create(RunInputsBuilder.runConfigMap(tj, 1));
     Job job = TrainingBatchJobBuilder.build(tj, config);
     if (create(job)) {
       events.normal(
@@ -118,24 +116,6 @@ final class TrainingJobActions {
         }
       }
       case NONE -> {}
-    }
-  }
-
-  /** KILN_ATTEMPT: the next pod reads the attempt number from the run ConfigMap at start. */
-  void updateAttempt(TrainingJob tj, TrainingJobStatus previous, TrainingJobStatus now) {
-    Integer before = previous == null ? null : previous.getAttempts();
-    if (now.getAttempts() != null && !now.getAttempts().equals(before) && now.getAttempts() > 1) {
-      client
-          .configMaps()
-          .inNamespace(tj.getMetadata().getNamespace())
-          .resource(RunInputsBuilder.runConfigMap(tj, now.getAttempts()))
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              "{\"data\":{\""
-                  + RunInputsBuilder.ATTEMPT_KEY
-                  + "\":\""
-                  + now.getAttempts()
-                  + "\"}}");
     }
   }
 

@@ -27,8 +27,6 @@ public final class TrainingJobNames {
     WORKSPACE("-workspace", "workspace", Validation.MAX_SUBDOMAIN),
     /** Named with the run's UID: a re-created run can never mount an earlier run's token. */
     REPORT_TOKEN("-report-token", "report-token", Validation.MAX_SUBDOMAIN, true),
-    /** Named with the run's UID, like the token. */
-    RUN_CONFIG("-run", "run-config", Validation.MAX_SUBDOMAIN, true),
     WORKERS("-workers", "workers", Validation.MAX_NAME);
 
     private final String suffix;
@@ -90,7 +88,7 @@ public final class TrainingJobNames {
    * The child's name. The Jobs, the claim and the workers Service keep the plain name (pod host
    * names and the workspace a user looks for depend on it); until the garbage collector has removed
    * a deleted run's objects of those names, a re-created run waits (PreviousRunObjects). The token
-   * Secret and run ConfigMap never need to wait: their names carry the run's UID.
+   * Secret never needs to wait: its name carries the run's UID.
    */
   public static String name(TrainingJob tj, Child child) {
     String name = tj.getMetadata().getName() + child.suffix;

@@ -45,11 +45,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Turns a TrainingJob into its workspace, report-token Secret, run ConfigMap, Job (and, for several
- * workers, a headless Service), then the follow-up Jobs that inspect the model and (with
- * spec.output) upload it, and writes what it observes back into the status. Wiring only: observe
- * (caches), validate, act ({@link TrainingJobActions}), record (the status from {@link
- * TrainingJobStatusCalculator}, Events from {@link TrainingJobAnnouncer}).
+ * Turns a TrainingJob into its workspace, report-token Secret, Job (and, for several workers, a
+ * headless Service), then the follow-up Jobs that inspect the model and (with spec.output) upload
+ * it, and writes what it observes back into the status. Wiring only: observe (caches), validate,
+ * act ({@link TrainingJobActions}), record (the status from {@link TrainingJobStatusCalculator},
+ * Events from {@link TrainingJobAnnouncer}).
  *
  * <p>Hand-written and create-only rather than JOSDK dependents: the children are never updated (a
  * Job's pod template is immutable, and a run must not restart because the spec changed), and what
@@ -159,7 +159,6 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
       TrainingJobStatus status = outcome.status();
       if (job != null) {
         actions.apply(observed, outcome.jobAction());
-        actions.updateAttempt(tj, previous, status);
       }
       announcer.announce(tj, phase(previous), status, outcome.warnings(), now);
       status.setConditions(ReconcileFailures.without(status.getConditions()));

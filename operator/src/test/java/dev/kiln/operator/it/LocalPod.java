@@ -33,7 +33,6 @@ public final class LocalPod {
         job.getSpec().getTemplate().getMetadata().getAnnotations().get("kiln.dev/hyperparameters"));
     Path token = dir.resolve("token");
     Files.writeString(token, reportToken);
-    env.put("KILN_ATTEMPT", "1");
     env.put("KILN_DATA_DIR", Files.createDirectories(dir.resolve("data")).toString());
     env.put("KILN_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
     env.put("KILN_MODEL_DIR", modelDir().toString());

@@ -33,11 +33,11 @@ class TrainerKindsIT {
   }
 
   /**
-   * Writes one lifecycle may take: 5 creates (workspace, token Secret, run ConfigMap, Job, inspect
-   * Job), 4 status writes (Pending, Running, InspectingModel, Succeeded) and 3 Events, with room
-   * for a status write or two more when the caches lag; a write storm is far above it.
+   * Writes one lifecycle may take: 4 creates (workspace, token Secret, Job, inspect Job), 4 status
+   * writes (Pending, Running, InspectingModel, Succeeded) and 3 Events, with room for a status
+   * write or two more when the caches lag; a write storm is far above it.
    */
-  static final int MAX_WRITES_PER_LIFECYCLE = 14;
+  static final int MAX_WRITES_PER_LIFECYCLE = 13;
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 

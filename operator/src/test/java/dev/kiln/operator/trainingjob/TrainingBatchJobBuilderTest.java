@@ -163,7 +163,10 @@ class TrainingBatchJobBuilderTest {
     assertThat(allContainers(pod))
         .extracting(Container::getName)
         .containsExactly(
-            TrainingBatchJobBuilder.LOADER, TrainingBatchJobBuilder.PREPARE, "trainer");
+            TrainingBatchJobBuilder.ATTEMPT,
+            TrainingBatchJobBuilder.LOADER,
+            TrainingBatchJobBuilder.PREPARE,
+            "trainer");
     assertRestricted(pod);
   }
 
@@ -255,7 +258,7 @@ class TrainingBatchJobBuilderTest {
         .containsExactlyInAnyOrder(
             "KILN_JOB_NAME",
             "KILN_NAMESPACE",
-            "KILN_ATTEMPT",
+            "KILN_ATTEMPT_FILE",
             "KILN_DATA_DIR",
             "KILN_CHECKPOINT_DIR",
             "KILN_MODEL_DIR",
@@ -288,12 +291,36 @@ class TrainingBatchJobBuilderTest {
   }
 
   @Test
-  void theAttemptComesFromTheRunConfigMap() {
-    EnvVar attempt = env(trainer(mnist()), "KILN_ATTEMPT");
+  void theAttemptIsCountedOnTheWorkspaceByTheFirstStepOfThePod() {
+    PodSpec pod = pod(mnist());
+    Container attempt = pod.getInitContainers().get(0);
+    Container trainer = container(pod, "trainer");
 
-    assertThat(attempt.getValue()).isNull();
-    assertThat(attempt.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("mnist-run-" + UID);
-    assertThat(attempt.getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("attempt");
+    assertThat(attempt.getName()).isEqualTo(TrainingBatchJobBuilder.ATTEMPT);
+    assertThat(attempt.getImage()).isEqualTo(LOADER_IMAGE);
+    assertThat(attempt.getArgs())
+        .containsExactly("attempt", "/kiln/attempts/" + UID, "/var/run/kiln/attempt/attempt");
+    VolumeMount ledger = mountAt(attempt, "/kiln/attempts");
+    assertThat(ledger.getName())
+        .as("the ledger is on the workspace, which outlives every pod")
+        .isEqualTo(mountAt(trainer, "/kiln/checkpoints").getName());
+    assertThat(ledger.getSubPath()).isEqualTo("attempts");
+    VolumeMount written = mountAt(attempt, "/var/run/kiln/attempt");
+    VolumeMount read = mountAt(trainer, "/var/run/kiln/attempt");
+    assertThat(read.getName()).isEqualTo(written.getName());
+    assertThat(read.getReadOnly()).isTrue();
+    assertThat(volume(pod, written.getName()).getEmptyDir()).isNotNull();
+    assertThat(env(trainer, "KILN_ATTEMPT_FILE").getValue())
+        .isEqualTo("/var/run/kiln/attempt/attempt");
+    assertThat(attempt.getEnv()).as("one worker: index 0").isEmpty();
+  }
+
+  @Test
+  void eachWorkerCountsItsOwnAttempts() {
+    Container attempt = pod(distributed(3)).getInitContainers().get(0);
+
+    assertThat(env(attempt, "KILN_WORKER_INDEX").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']");
   }
 
   @Test
@@ -597,8 +624,10 @@ class TrainingBatchJobBuilderTest {
   // ---- dataset loader and prepare step --------------------------------------------------------
 
   @Test
-  void withoutADatasetOrPrepareStepThereAreNoInitContainers() {
-    assertThat(pod(mnist()).getInitContainers()).isEmpty();
+  void withoutADatasetOrPrepareStepTheAttemptStepIsTheOnlyInitContainer() {
+    assertThat(pod(mnist()).getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("attempt");
   }
 
   @Test
@@ -611,7 +640,7 @@ class TrainingBatchJobBuilderTest {
 
     assertThat(pod.getInitContainers())
         .extracting(Container::getName)
-        .containsExactly("fetch-dataset");
+        .containsExactly("attempt", "fetch-dataset");
     assertThat(loader.getImage()).isEqualTo(LOADER_IMAGE);
     assertThat(loader.getArgs())
         .containsExactly("download", "s3://datasets/mnist/v2", "/kiln/data");
@@ -717,7 +746,7 @@ class TrainingBatchJobBuilderTest {
 
     assertThat(pod.getInitContainers())
         .extracting(Container::getName)
-        .containsExactly("fetch-dataset", "prepare");
+        .containsExactly("attempt", "fetch-dataset", "prepare");
     Container prepare = container(pod, TrainingBatchJobBuilder.PREPARE);
     assertThat(prepare.getImage()).isEqualTo("registry.example/ml/etl:2");
     assertThat(prepare.getCommand()).containsExactly("python", "prep.py");
@@ -733,13 +762,15 @@ class TrainingBatchJobBuilderTest {
     PodSpec pod =
         pod(trainingJob("etl", spec -> spec.setPrepare(new PrepareStep("etl:1", null, null))));
 
-    assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly("prepare");
+    assertThat(pod.getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("attempt", "prepare");
   }
 
   @Test
   void everyContainerFallsBackToItsLogsForTheTerminationMessage() {
     assertThat(allContainers(pod(everything())))
-        .hasSize(3)
+        .hasSize(4)
         .allSatisfy(
             c ->
                 assertThat(c.getTerminationMessagePolicy())

@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.Workspace;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -24,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The workspace volume, report Secret, run ConfigMap and workers Service of a TrainingJob. */
+/** The workspace volume, report Secret and workers Service of a TrainingJob. */
 class TrainingJobChildBuildersTest {
   private static final String DEFAULT_SIZE = CONFIG.defaultWorkspaceSize();
 
@@ -190,24 +188,6 @@ class TrainingJobChildBuildersTest {
         .containsExactly(secret.getMetadata().getName());
     assertThat(env(container(pod, "trainer"), "KILN_REPORT_TOKEN_FILE").getValue())
         .endsWith("/" + secret.getStringData().keySet().iterator().next());
-  }
-
-  // ---- run ConfigMap --------------------------------------------------------------------------
-
-  @Test
-  void theRunConfigMapHoldsTheAttemptTheTrainerReads() {
-    TrainingJob tj = trainingJob("mnist");
-
-    ConfigMap run = RunInputsBuilder.runConfigMap(tj, 3);
-
-    assertThat(run.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertThat(run.getData()).isEqualTo(Map.of("attempt", "3"));
-    assertLabelled(run, "run-config");
-    assertOwnedByTheTrainingJob(run);
-    EnvVar attempt = env(container(pod(tj), "trainer"), "KILN_ATTEMPT");
-    assertThat(attempt.getValueFrom().getConfigMapKeyRef().getName())
-        .isEqualTo(run.getMetadata().getName());
-    assertThat(run.getData()).containsKey(attempt.getValueFrom().getConfigMapKeyRef().getKey());
   }
 
   // ---- workers Service ------------------------------------------------------------------------
