@@ -33,6 +33,8 @@ public final class LocalPod {
         job.getSpec().getTemplate().getMetadata().getAnnotations().get("kiln.dev/hyperparameters"));
     Path token = dir.resolve("token");
     Files.writeString(token, reportToken);
+    // What the pod's attempt step leaves for its first pod.
+    env.put("KILN_ATTEMPT_FILE", Files.writeString(dir.resolve("attempt"), "1\n").toString());
     env.put("KILN_DATA_DIR", Files.createDirectories(dir.resolve("data")).toString());
     env.put("KILN_CHECKPOINT_DIR", dir.resolve("checkpoints").toString());
     env.put("KILN_MODEL_DIR", modelDir().toString());

@@ -65,11 +65,6 @@ class TrainingJobLifecycleIT {
                 .inNamespace(NS)
                 .withName("iris-report-token-" + tj.getMetadata().getUid())
                 .get(),
-            client
-                .configMaps()
-                .inNamespace(NS)
-                .withName("iris-run-" + tj.getMetadata().getUid())
-                .get(),
             cluster.jobs().get(0));
     for (HasMetadata child : children) {
       OwnerReference owner = child.getMetadata().getOwnerReferences().get(0);
