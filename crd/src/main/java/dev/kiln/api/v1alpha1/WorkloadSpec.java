@@ -1,5 +1,7 @@
 package dev.kiln.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -76,4 +78,19 @@ public abstract class WorkloadSpec implements ApiType {
       "Additions to the pods: labels, annotations, volumes and mounts, /dev/shm size, runtime"
           + " class, scheduler, and the security level and user your containers run as.")
   private PodOverrides pod;
+
+  /**
+   * Set when the stored spec could not be read ({@link TolerantSpecReader}); then every other field
+   * is unset. Not in the schema.
+   */
+  @JsonIgnore private UnreadableSpec unreadable;
+
+  // The stored spec, written back as it was: a copy of the object (JOSDK clones through JSON) reads
+  // as unreadable again, and a write of the whole object keeps the user's spec. JsonIgnore keeps
+  // the CRD generator from listing the any-getter as a property, as in UnknownFields.
+  @JsonIgnore
+  @JsonAnyGetter
+  Map<String, Object> unreadableSpec() {
+    return unreadable == null ? Map.of() : unreadable.raw();
+  }
 }
