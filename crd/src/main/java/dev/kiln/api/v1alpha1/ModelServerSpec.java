@@ -1,6 +1,7 @@
 package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -8,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Map;
 import lombok.Data;
 
 /**
@@ -71,4 +73,24 @@ public class ModelServerSpec extends WorkloadSpec {
 
   @JsonPropertyDescription("Restrict who may call the server (on by default).")
   private NetworkPolicySpec networkPolicy;
+
+  @Override
+  WorkloadSpec standIn(UnreadableSpec problem) {
+    return new Unreadable(problem);
+  }
+
+  /**
+   * Written as the stored spec: a value class, not a bean, so fabric8's serializer does not warn of
+   * fields shadowed by the same names.
+   */
+  static final class Unreadable extends ModelServerSpec {
+    Unreadable(UnreadableSpec problem) {
+      setUnreadable(problem);
+    }
+
+    @JsonValue
+    Map<String, Object> stored() {
+      return getUnreadable().raw();
+    }
+  }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
  * the operator's start-up or every other run) and the reconciler refuses it as InvalidSpec.
  *
  * <p>On the resource classes' spec setters, so every client and every copy (JOSDK clones the
- * primary through JSON) reads this way; the empty spec writes the stored spec back unchanged.
+ * primary through JSON) reads this way; the empty spec writes the stored spec back unchanged
+ * ({@link WorkloadSpec#standIn}).
  */
 public final class TolerantSpecReader extends JsonDeserializer<WorkloadSpec>
     implements ContextualDeserializer {
@@ -53,9 +54,8 @@ public final class TolerantSpecReader extends JsonDeserializer<WorkloadSpec>
                   ctxt.getTypeFactory()
                       .constructMapType(LinkedHashMap.class, String.class, Object.class))
               : Map.of();
-      WorkloadSpec empty = (WorkloadSpec) ClassUtil.createInstance(type.getRawClass(), true);
-      empty.setUnreadable(UnreadableSpec.of(property.getName(), spec, e, raw));
-      return empty;
+      WorkloadSpec kind = (WorkloadSpec) ClassUtil.createInstance(type.getRawClass(), true);
+      return kind.standIn(UnreadableSpec.of(property.getName(), spec, e, raw));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -112,4 +113,24 @@ public class TrainingJobSpec extends WorkloadSpec {
   @Size(max = Validation.MAX_NAME)
   @Pattern(Validation.METRIC_NAME)
   private String keyMetric;
+
+  @Override
+  WorkloadSpec standIn(UnreadableSpec problem) {
+    return new Unreadable(problem);
+  }
+
+  /**
+   * Written as the stored spec: a value class, not a bean, so fabric8's serializer does not warn of
+   * fields shadowed by the same names.
+   */
+  static final class Unreadable extends TrainingJobSpec {
+    Unreadable(UnreadableSpec problem) {
+      setUnreadable(problem);
+    }
+
+    @JsonValue
+    Map<String, Object> stored() {
+      return getUnreadable().raw();
+    }
+  }
 }

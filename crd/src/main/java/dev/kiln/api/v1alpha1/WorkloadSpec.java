@@ -1,6 +1,5 @@
 package dev.kiln.api.v1alpha1;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -85,12 +84,10 @@ public abstract class WorkloadSpec implements ApiType {
    */
   @JsonIgnore private UnreadableSpec unreadable;
 
-  // The stored spec, written back as it was: a copy of the object (JOSDK clones through JSON) reads
-  // as unreadable again, and a write of the whole object keeps the user's spec. JsonIgnore keeps
-  // the CRD generator from listing the any-getter as a property, as in UnknownFields.
-  @JsonIgnore
-  @JsonAnyGetter
-  Map<String, Object> unreadableSpec() {
-    return unreadable == null ? Map.of() : unreadable.raw();
-  }
+  /**
+   * An empty spec of this kind standing in for one that could not be read, which writes the stored
+   * spec back as it was: a copy of the object (JOSDK clones through JSON) reads as unreadable
+   * again, and a write of the whole object keeps the user's spec.
+   */
+  abstract WorkloadSpec standIn(UnreadableSpec problem);
 }
