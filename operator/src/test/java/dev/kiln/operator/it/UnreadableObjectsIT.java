@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -131,6 +132,156 @@ class UnreadableObjectsIT {
     assertThat(spec(raw(MODEL_SERVERS, "two-replicas"))).isEqualTo(badServer);
     assertThat(get("/healthz")).isEqualTo(200);
     assertThat(get("/readyz")).isEqualTo(200);
+  }
+
+  @Test
+  void anUnreadableStatusIsReportedOnceAndKeptAsStored() throws Exception {
+    // Another tool wrote values of the wrong type into the status, before the operator starts.
+    Map<String, Object> badTrainingJob =
+        new LinkedHashMap<>(
+            Map.of("phase", "Running", "attempts", "many", "recordedBy", "other-tool"));
+    String jobVersion =
+        createWithStatus(TRAINING_JOBS, TrainingJobs.basic("many-attempts"), badTrainingJob);
+    Map<String, Object> badServer =
+        new LinkedHashMap<>(Map.of("conditions", "x", "recordedBy", "other-tool"));
+    String serverVersion =
+        createWithStatus(
+            MODEL_SERVERS,
+            ModelServerHelper.server(
+                "x-conditions", ModelSource.builder().uri("s3://models/iris/model.onnx").build()),
+            badServer);
+    cluster.client().resource(TrainingJobs.basic("plain")).create();
+    log.start();
+    root().addAppender(log);
+
+    operator = cluster.startOperator(Map.of(), requests);
+
+    assertThat(get("/healthz")).isEqualTo(200);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("/readyz")).isEqualTo(200));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.jobs())
+                  .extracting(j -> j.getMetadata().getName())
+                  .contains("plain-1");
+              assertThat(cluster.phase("plain")).isEqualTo(TrainingJobPhase.Pending);
+              assertStatusUnreadableOnce(
+                  "many-attempts", "status.attempts: Invalid value: \"many\": must be an integer");
+              assertStatusUnreadableOnce(
+                  "x-conditions", "status.conditions: Invalid value: \"x\": must be a list");
+            });
+
+    // More causes to reconcile: a pod labelled as each object's appears, the watches end and the
+    // informers list everything again. Nothing is written or announced again.
+    strayPod("many-attempts", KilnLabels.TRAINING_JOB);
+    strayPod("x-conditions", KilnLabels.MODEL_SERVER);
+    cluster.faults().dropWatches();
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(Duration.ofSeconds(8))
+        .untilAsserted(
+            () -> {
+              assertStatusUnreadableOnce("many-attempts", "status.attempts");
+              assertStatusUnreadableOnce("x-conditions", "status.conditions");
+              assertThat(statusWrites("trainingjobs", "many-attempts")).isZero();
+              assertThat(statusWrites("modelservers", "x-conditions")).isZero();
+            });
+    assertThat(childrenOf("many-attempts")).isEmpty();
+    assertThat(childrenOf("x-conditions")).isEmpty();
+    // What the other tool recorded is there as it wrote it: the objects were not written at all.
+    assertThat(raw(TRAINING_JOBS, "many-attempts").get("status")).isEqualTo(badTrainingJob);
+    assertThat(raw(MODEL_SERVERS, "x-conditions").get("status")).isEqualTo(badServer);
+    assertThat(resourceVersion(TRAINING_JOBS, "many-attempts")).isEqualTo(jobVersion);
+    assertThat(resourceVersion(MODEL_SERVERS, "x-conditions")).isEqualTo(serverVersion);
+    assertThat(cluster.phase("plain")).isEqualTo(TrainingJobPhase.Pending);
+
+    // The other tool puts readable values back: the next cause to reconcile (a status-only
+    // change is not one: JOSDK reconciles on a new generation) brings the object in as usual,
+    // and what the other tool recorded stays.
+    replaceStatus(TRAINING_JOBS, "many-attempts", Map.of("recordedBy", "other-tool"));
+    replaceStatus(MODEL_SERVERS, "x-conditions", Map.of("recordedBy", "other-tool"));
+    deleteStrayPod("many-attempts");
+    deleteStrayPod("x-conditions");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(cluster.jobs())
+                  .extracting(j -> j.getMetadata().getName())
+                  .contains("many-attempts-1");
+              assertThat(cluster.phase("many-attempts")).isEqualTo(TrainingJobPhase.Pending);
+              assertThat(childrenOf("x-conditions")).contains("Deployment/x-conditions");
+              Map<?, ?> server = (Map<?, ?>) raw(MODEL_SERVERS, "x-conditions").get("status");
+              assertThat((List<?>) server.get("conditions")).isNotEmpty();
+              assertThat(server.get("recordedBy")).isEqualTo("other-tool");
+              Map<?, ?> job = (Map<?, ?>) raw(TRAINING_JOBS, "many-attempts").get("status");
+              assertThat(job.get("recordedBy")).isEqualTo("other-tool");
+            });
+    assertThat(cluster.events("many-attempts"))
+        .filteredOn(e -> "StatusUnreadable".equals(e.getReason()))
+        .hasSize(1);
+    assertThat(get("/healthz")).isEqualTo(200);
+  }
+
+  /**
+   * One Warning Event naming the field, one warning in the log, and nothing else said: no other
+   * Event, no other warning.
+   */
+  private void assertStatusUnreadableOnce(String name, String problem) {
+    assertThat(cluster.events(name))
+        .as(name + " events")
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("StatusUnreadable");
+              assertThat(e.getMessage()).startsWith(problem);
+            });
+    assertThat(
+            List.copyOf(log.list).stream()
+                .filter(e -> (NS + "/" + name).equals(e.getMDCPropertyMap().get(ResourceMdc.KEY)))
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList())
+        .as(name + " warnings")
+        .singleElement()
+        .asString()
+        .contains(problem);
+  }
+
+  /** The object as the other tool left it: created, then its status written; its version. */
+  private String createWithStatus(
+      ResourceDefinitionContext kind, HasMetadata typed, Map<String, Object> status) {
+    GenericKubernetesResource raw =
+        Serialization.unmarshal(Serialization.asJson(typed), GenericKubernetesResource.class);
+    var resources = cluster.client().genericKubernetesResources(kind).inNamespace(NS);
+    GenericKubernetesResource created = resources.resource(raw).create();
+    created.setAdditionalProperty("status", status);
+    return resources.resource(created).updateStatus().getMetadata().getResourceVersion();
+  }
+
+  private void replaceStatus(
+      ResourceDefinitionContext kind, String name, Map<String, Object> status) {
+    var resources = cluster.client().genericKubernetesResources(kind).inNamespace(NS);
+    GenericKubernetesResource now = resources.withName(name).get();
+    now.setAdditionalProperty("status", status);
+    resources.resource(now).updateStatus();
+  }
+
+  private String resourceVersion(ResourceDefinitionContext kind, String name) {
+    return cluster
+        .client()
+        .genericKubernetesResources(kind)
+        .inNamespace(NS)
+        .withName(name)
+        .get()
+        .getMetadata()
+        .getResourceVersion();
+  }
+
+  private void deleteStrayPod(String owner) {
+    cluster.client().pods().inNamespace(NS).withName(owner + "-stray").delete();
   }
 
   /** The condition Kiln uses for a spec it refuses: False, InvalidSpec, naming field and type. */
