@@ -53,10 +53,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
     implements Namespaced {
-  /** A spec of the wrong shape still reads ({@link TolerantSpecReader}): see UnreadableSpec. */
+  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
   @Override
-  @JsonDeserialize(using = TolerantSpecReader.class)
+  @JsonDeserialize(using = TolerantReader.class)
   public void setSpec(ModelServerSpec spec) {
     super.setSpec(spec);
+  }
+
+  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setStatus(ModelServerStatus status) {
+    super.setStatus(status);
   }
 }

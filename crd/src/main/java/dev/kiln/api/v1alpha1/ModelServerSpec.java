@@ -9,7 +9,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.Map;
 import lombok.Data;
 
 /**
@@ -75,21 +74,18 @@ public class ModelServerSpec extends WorkloadSpec {
   private NetworkPolicySpec networkPolicy;
 
   @Override
-  WorkloadSpec standIn(UnreadableSpec problem) {
-    return new Unreadable(problem);
+  public ModelServerSpec standIn(Unreadable problem) {
+    return new StandIn(problem);
   }
 
-  /**
-   * Written as the stored spec: a value class, not a bean, so fabric8's serializer does not warn of
-   * fields shadowed by the same names.
-   */
-  static final class Unreadable extends ModelServerSpec {
-    Unreadable(UnreadableSpec problem) {
+  /** Written as the stored spec ({@link ReadTolerantly#standIn}). */
+  static final class StandIn extends ModelServerSpec {
+    StandIn(Unreadable problem) {
       setUnreadable(problem);
     }
 
     @JsonValue
-    Map<String, Object> stored() {
+    Object stored() {
       return getUnreadable().raw();
     }
   }

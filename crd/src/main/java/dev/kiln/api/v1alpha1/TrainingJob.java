@@ -209,10 +209,17 @@ public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStat
       "must start with a letter when spec.workers is more than 1: it names the workers' Service"
           + " <name>-workers, and a Service name is a DNS-1035 label";
 
-  /** A spec of the wrong shape still reads ({@link TolerantSpecReader}): see UnreadableSpec. */
+  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
   @Override
-  @JsonDeserialize(using = TolerantSpecReader.class)
+  @JsonDeserialize(using = TolerantReader.class)
   public void setSpec(TrainingJobSpec spec) {
     super.setSpec(spec);
+  }
+
+  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setStatus(TrainingJobStatus status) {
+    super.setStatus(status);
   }
 }

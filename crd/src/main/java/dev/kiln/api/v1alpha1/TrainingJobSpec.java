@@ -115,21 +115,18 @@ public class TrainingJobSpec extends WorkloadSpec {
   private String keyMetric;
 
   @Override
-  WorkloadSpec standIn(UnreadableSpec problem) {
-    return new Unreadable(problem);
+  public TrainingJobSpec standIn(Unreadable problem) {
+    return new StandIn(problem);
   }
 
-  /**
-   * Written as the stored spec: a value class, not a bean, so fabric8's serializer does not warn of
-   * fields shadowed by the same names.
-   */
-  static final class Unreadable extends TrainingJobSpec {
-    Unreadable(UnreadableSpec problem) {
+  /** Written as the stored spec ({@link ReadTolerantly#standIn}). */
+  static final class StandIn extends TrainingJobSpec {
+    StandIn(Unreadable problem) {
       setUnreadable(problem);
     }
 
     @JsonValue
-    Map<String, Object> stored() {
+    Object stored() {
       return getUnreadable().raw();
     }
   }

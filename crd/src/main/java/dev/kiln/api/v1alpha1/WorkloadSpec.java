@@ -19,7 +19,7 @@ import lombok.Data;
  * resources, and where and as whom its pods run.
  */
 @Data
-public abstract class WorkloadSpec implements ApiType {
+public abstract class WorkloadSpec implements ApiType, ReadTolerantly {
   @JsonPropertyDescription(
       "Entrypoint override for the main container; the image's ENTRYPOINT if unset.")
   @Size(max = Validation.MAX_ARGS)
@@ -79,15 +79,8 @@ public abstract class WorkloadSpec implements ApiType {
   private PodOverrides pod;
 
   /**
-   * Set when the stored spec could not be read ({@link TolerantSpecReader}); then every other field
-   * is unset. Not in the schema.
+   * Set when the stored spec could not be read ({@link TolerantReader}); then every other field is
+   * unset. Not in the schema.
    */
-  @JsonIgnore private UnreadableSpec unreadable;
-
-  /**
-   * An empty spec of this kind standing in for one that could not be read, which writes the stored
-   * spec back as it was: a copy of the object (JOSDK clones through JSON) reads as unreadable
-   * again, and a write of the whole object keeps the user's spec.
-   */
-  abstract WorkloadSpec standIn(UnreadableSpec problem);
+  @JsonIgnore private Unreadable unreadable;
 }

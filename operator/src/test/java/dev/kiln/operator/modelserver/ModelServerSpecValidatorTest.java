@@ -7,7 +7,7 @@ import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.PodOverrides;
 import dev.kiln.api.v1alpha1.ServerHealth;
-import dev.kiln.api.v1alpha1.UnreadableSpec;
+import dev.kiln.api.v1alpha1.Unreadable;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -37,12 +37,12 @@ class ModelServerSpecValidatorTest {
   }
 
   @Test
-  void anUnreadableSpecIsItsOneProblemNotTheEmptySpecsMissingModel() {
+  void anUnreadableIsItsOneProblemNotTheEmptySpecsMissingModel() {
     ModelServer ms = new ModelServer();
     ms.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("team-a").build());
     ModelServerSpec spec = new ModelServerSpec();
     spec.setUnreadable(
-        new UnreadableSpec(
+        new Unreadable(
             "spec.replicas: Invalid value: \"two\": must be an integer",
             Map.of("replicas", "two")));
     ms.setSpec(spec);

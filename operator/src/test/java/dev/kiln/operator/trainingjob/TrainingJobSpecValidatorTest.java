@@ -7,7 +7,7 @@ import dev.kiln.api.v1alpha1.Dataset;
 import dev.kiln.api.v1alpha1.PodOverrides;
 import dev.kiln.api.v1alpha1.PodVolumeMount;
 import dev.kiln.api.v1alpha1.TrainingJob;
-import dev.kiln.api.v1alpha1.UnreadableSpec;
+import dev.kiln.api.v1alpha1.Unreadable;
 import dev.kiln.api.v1alpha1.Workspace;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -24,14 +24,14 @@ class TrainingJobSpecValidatorTest {
   }
 
   @Test
-  void anUnreadableSpecIsItsOneProblemNotTheEmptySpecsMissingImage() {
+  void anUnreadableIsItsOneProblemNotTheEmptySpecsMissingImage() {
     TrainingJob tj =
         trainingJob(
             "mnist",
             spec -> {
-              spec.setImage(null); // as TolerantSpecReader leaves it: nothing read
+              spec.setImage(null); // as TolerantReader leaves it: nothing read
               spec.setUnreadable(
-                  new UnreadableSpec(
+                  new Unreadable(
                       "spec.workers: Invalid value: \"many\": must be an integer",
                       Map.of("workers", "many")));
             });

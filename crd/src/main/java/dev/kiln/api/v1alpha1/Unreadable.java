@@ -6,28 +6,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A spec that could not be bound to Kiln's types ({@link TolerantSpecReader}): a value of the wrong
- * JSON type, which the API server's schema refuses but an object stored without that schema (an
- * older CRD, a cluster without it) may carry.
+ * A spec or status that could not be bound to Kiln's types ({@link TolerantReader}): a value of the
+ * wrong JSON type, which the API server's schema refuses but an object stored without that schema
+ * (an older CRD, a cluster without it, another tool writing the status) may carry.
  *
  * @param problem what is wrong, naming the field: {@code spec.workers: Invalid value: "many": must
  *     be an integer}
- * @param raw the spec as stored, field by field, so that writing the object does not change it
+ * @param raw the JSON as stored (maps, lists and scalars), so that writing the object does not
+ *     change it
  */
-public record UnreadableSpec(String problem, Map<String, Object> raw) {
+public record Unreadable(String problem, Object raw) {
   private static final int MAX_VALUE = 64;
   private static final String INTEGER = "an integer";
   private static final String NUMBER = "a number";
 
-  /** What {@code e} says about {@code spec} (the property's name) as JSON. */
-  public static UnreadableSpec of(
-      String property, JsonNode spec, JsonProcessingException e, Map<String, Object> raw) {
+  /** What {@code e} says about {@code json}, the value of {@code property} (spec or status). */
+  public static Unreadable of(
+      String property, JsonNode json, JsonProcessingException e, Object raw) {
     String path = property;
-    JsonNode value = spec;
+    JsonNode value = json;
     if (e instanceof JsonMappingException mapping) {
       for (JsonMappingException.Reference ref : mapping.getPath()) {
         boolean field = ref.getFieldName() != null;
@@ -38,8 +38,7 @@ public record UnreadableSpec(String problem, Map<String, Object> raw) {
                 : field ? value.get(ref.getFieldName()) : value.get(ref.getIndex());
       }
     }
-    return new UnreadableSpec(
-        path + ": Invalid value: " + shown(value) + ": " + why(e, value), raw);
+    return new Unreadable(path + ": Invalid value: " + shown(value) + ": " + why(e, value), raw);
   }
 
   private static String why(JsonProcessingException e, JsonNode value) {

@@ -7,10 +7,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Kiln resource whose spec has a value of the wrong JSON type still reads, with the problem named
- * and the spec kept as stored; a readable spec reads as before.
+ * A Kiln resource whose spec or status has a value of the wrong JSON type still reads, with the
+ * problem named and the JSON kept as stored; a readable one reads as before.
  */
-class TolerantSpecReaderTest {
+class TolerantReaderTest {
 
   private static TrainingJob trainingJob(String spec) {
     return Serialization.unmarshal(
@@ -25,7 +25,7 @@ class TolerantSpecReaderTest {
   }
 
   private static String problem(String spec) {
-    UnreadableSpec unreadable = trainingJob(spec).getSpec().getUnreadable();
+    Unreadable unreadable = trainingJob(spec).getSpec().getUnreadable();
     assertThat(unreadable).as(spec).isNotNull();
     return unreadable.problem();
   }
@@ -90,5 +90,84 @@ class TolerantSpecReaderTest {
     assertThat(tj.getSpec().getUnreadable()).isNull();
     assertThat(tj.getSpec().getWorkers()).isEqualTo(2);
     assertThat(Serialization.asJson(tj.getSpec())).isEqualTo("{\"image\":\"i\",\"workers\":2}");
+  }
+
+  private static TrainingJob withStatus(String status) {
+    return Serialization.unmarshal(
+        """
+        {"apiVersion": "kiln.dev/v1alpha1", "kind": "TrainingJob",
+         "metadata": {"name": "tj", "namespace": "ns"},
+         "spec": {"image": "i"},
+         "status": %s}
+        """
+            .formatted(status),
+        TrainingJob.class);
+  }
+
+  private static String statusProblem(String status) {
+    Unreadable unreadable = withStatus(status).getStatus().getUnreadable();
+    assertThat(unreadable).as(status).isNotNull();
+    return unreadable.problem();
+  }
+
+  @Test
+  void aStatusOfTheWrongShapeNamesItsFieldToo() {
+    assertThat(statusProblem("{\"phase\": \"Running\", \"attempts\": \"many\"}"))
+        .isEqualTo("status.attempts: Invalid value: \"many\": must be an integer");
+    assertThat(statusProblem("{\"conditions\": \"x\"}"))
+        .isEqualTo("status.conditions: Invalid value: \"x\": must be a list");
+    assertThat(statusProblem("{\"phase\": \"Sleeping\"}"))
+        .startsWith("status.phase: Invalid value: \"Sleeping\": must be one of Pending,");
+    assertThat(statusProblem("{\"progress\": {\"step\": {\"n\": 1}}}"))
+        .isEqualTo("status.progress.step: Invalid value: an object: must be an integer");
+    assertThat(statusProblem("{\"phase\": 7}"))
+        .startsWith("status.phase: Invalid value: 7: must be one of Pending,");
+    assertThat(statusProblem("\"broken\""))
+        .isEqualTo("status: Invalid value: \"broken\": must be an object");
+  }
+
+  @Test
+  void anUnreadableStatusWritesBackAsStoredAndStaysUnreadableInACopy() {
+    String stored = "{\"phase\":\"Running\",\"attempts\":\"many\",\"x\":{\"y\":[1,2.5,true,null]}}";
+    TrainingJob tj = withStatus(stored);
+
+    assertThat(tj.getSpec().getImage()).isEqualTo("i");
+    assertThat(tj.getStatus().getPhase()).as("no half-read status").isNull();
+    assertThat(ReadTolerantly.isUnreadable(tj.getStatus())).isTrue();
+    String json = Serialization.asJson(tj);
+    assertThat(json).contains("\"status\":" + stored);
+    TrainingJob copy = Serialization.clone(tj);
+    assertThat(copy.getStatus().getUnreadable()).isEqualTo(tj.getStatus().getUnreadable());
+    assertThat(Serialization.asJson(copy)).isEqualTo(json);
+    // Not even a scalar is lost.
+    assertThat(Serialization.asJson(withStatus("7"))).contains("\"status\":7");
+  }
+
+  @Test
+  void aModelServersStatusReadsTheSameWay() {
+    ModelServer ms =
+        Serialization.unmarshal(
+            """
+            {"apiVersion": "kiln.dev/v1alpha1", "kind": "ModelServer",
+             "metadata": {"name": "ms", "namespace": "ns"},
+             "spec": {"model": {"uri": "s3://m/model.onnx"}},
+             "status": {"readyReplicas": "all", "url": "http://ms"}}
+            """,
+            ModelServer.class);
+
+    assertThat(ms.getSpec().getUnreadable()).isNull();
+    assertThat(ms.getStatus().getUnreadable().problem())
+        .isEqualTo("status.readyReplicas: Invalid value: \"all\": must be an integer");
+    assertThat(Serialization.asJson(ms))
+        .contains("\"status\":{\"readyReplicas\":\"all\",\"url\":\"http://ms\"}");
+  }
+
+  @Test
+  void aReadableStatusIsUnchangedUnknownFieldsIncluded() {
+    TrainingJob tj = withStatus("{\"phase\": \"Running\", \"attempts\": 2, \"by\": \"tool\"}");
+
+    assertThat(ReadTolerantly.isUnreadable(tj.getStatus())).isFalse();
+    assertThat(tj.getStatus().getAttempts()).isEqualTo(2);
+    assertThat(tj.getStatus().unknownFields()).containsEntry("by", "tool");
   }
 }
