@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * <p>A tolerant reader: a field this version does not know (written under a newer CRD during an
  * upgrade or a rollback, or by another tool) is skipped instead of failing the whole informer,
  * which would stop reconciling every run. The CRD is unaffected: a real API server still prunes
- * what the schema does not declare.
+ * what the schema does not declare. A spec or status with a value of the wrong type is read by
+ * {@link TolerantReader}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -4,6 +4,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.D
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.INTEGER;
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -51,4 +52,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @SchemaCustomizer(value = CoreTypeSchemas.class, input = CoreTypeSchemas.MODEL_SERVER)
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setSpec(ModelServerSpec spec) {
+    super.setSpec(spec);
+  }
+
+  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setStatus(ModelServerStatus status) {
+    super.setStatus(status);
+  }
+}

@@ -1,6 +1,8 @@
 package dev.kiln.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -8,7 +10,7 @@ import lombok.Data;
 
 /** What Kiln observed of a model server. Written by the operator only. */
 @Data
-public class ModelServerStatus extends UnknownFields implements ApiType {
+public class ModelServerStatus extends UnknownFields implements ApiType, ReadTolerantly {
   @JsonPropertyDescription("Pending, Loading, Ready, Degraded or Failed.")
   private ModelServerPhase phase;
 
@@ -44,11 +46,35 @@ public class ModelServerStatus extends UnknownFields implements ApiType {
           + " namespace must admit at least this level. Set once the pods' Deployment exists.")
   private PodSecurityLevel podSecurityLevel;
 
+  /**
+   * Set when the stored status could not be read ({@link TolerantReader}); then every other field
+   * is unset, and the status must not be written: it would replace what was stored. Not in the
+   * schema.
+   */
+  @JsonIgnore private Unreadable unreadable;
+
   @Override
   protected void keepNested(UnknownFields older) {
     ModelServerStatus was = (ModelServerStatus) older;
     keepConditions(was.conditions, conditions);
     keep(was.model, model);
     keep(was.failure, failure);
+  }
+
+  @Override
+  public ModelServerStatus standIn(Unreadable problem) {
+    return new StandIn(problem);
+  }
+
+  /** Written as the stored status ({@link ReadTolerantly#standIn}). */
+  static final class StandIn extends ModelServerStatus {
+    StandIn(Unreadable problem) {
+      setUnreadable(problem);
+    }
+
+    @JsonValue
+    Object stored() {
+      return getUnreadable().raw();
+    }
   }
 }

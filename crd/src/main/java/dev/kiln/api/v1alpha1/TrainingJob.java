@@ -4,6 +4,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.D
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.INTEGER;
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -207,4 +208,18 @@ public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStat
   public static final String WORKERS_NEED_A_LETTER =
       "must start with a letter when spec.workers is more than 1: it names the workers' Service"
           + " <name>-workers, and a Service name is a DNS-1035 label";
+
+  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setSpec(TrainingJobSpec spec) {
+    super.setSpec(spec);
+  }
+
+  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  @Override
+  @JsonDeserialize(using = TolerantReader.class)
+  public void setStatus(TrainingJobStatus status) {
+    super.setStatus(status);
+  }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -9,7 +11,7 @@ import lombok.Data;
 
 /** What Kiln observed of a training run. Written by the operator only. */
 @Data
-public class TrainingJobStatus extends UnknownFields implements ApiType {
+public class TrainingJobStatus extends UnknownFields implements ApiType, ReadTolerantly {
   @JsonPropertyDescription("Pending, Queued, Running, Succeeded, Failed or Suspended.")
   private TrainingJobPhase phase;
 
@@ -56,6 +58,13 @@ public class TrainingJobStatus extends UnknownFields implements ApiType {
           + " namespace must admit at least this level. Set once the pods' Job exists.")
   private PodSecurityLevel podSecurityLevel;
 
+  /**
+   * Set when the stored status could not be read ({@link TolerantReader}); then every other field
+   * is unset, and the status must not be written: it would replace what was stored. Not in the
+   * schema.
+   */
+  @JsonIgnore private Unreadable unreadable;
+
   @Override
   protected void keepNested(UnknownFields older) {
     TrainingJobStatus was = (TrainingJobStatus) older;
@@ -63,5 +72,22 @@ public class TrainingJobStatus extends UnknownFields implements ApiType {
     keep(was.progress, progress);
     keep(was.artifact, artifact);
     keep(was.failure, failure);
+  }
+
+  @Override
+  public TrainingJobStatus standIn(Unreadable problem) {
+    return new StandIn(problem);
+  }
+
+  /** Written as the stored status ({@link ReadTolerantly#standIn}). */
+  static final class StandIn extends TrainingJobStatus {
+    StandIn(Unreadable problem) {
+      setUnreadable(problem);
+    }
+
+    @JsonValue
+    Object stored() {
+      return getUnreadable().raw();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -18,7 +19,7 @@ import lombok.Data;
  * resources, and where and as whom its pods run.
  */
 @Data
-public abstract class WorkloadSpec implements ApiType {
+public abstract class WorkloadSpec implements ApiType, ReadTolerantly {
   @JsonPropertyDescription(
       "Entrypoint override for the main container; the image's ENTRYPOINT if unset.")
   @Size(max = Validation.MAX_ARGS)
@@ -76,4 +77,10 @@ public abstract class WorkloadSpec implements ApiType {
       "Additions to the pods: labels, annotations, volumes and mounts, /dev/shm size, runtime"
           + " class, scheduler, and the security level and user your containers run as.")
   private PodOverrides pod;
+
+  /**
+   * Set when the stored spec could not be read ({@link TolerantReader}); then every other field is
+   * unset. Not in the schema.
+   */
+  @JsonIgnore private Unreadable unreadable;
 }

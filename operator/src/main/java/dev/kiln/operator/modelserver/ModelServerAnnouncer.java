@@ -82,25 +82,28 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
   /** Model resolution, the end of a roll-out and a phase transition, from the status change. */
   void status(ModelServer ms, ModelServerStatus previous, ModelServerStatus status, Instant now) {
     List<Condition> before = previous == null ? null : previous.getConditions();
-    resolution(ms, before, status);
+    boolean failureSaid = resolution(ms, before, status);
     rollout(ms, before, status, now);
-    phase(ms, previous == null ? null : previous.getPhase(), status);
+    phase(ms, previous == null ? null : previous.getPhase(), status, failureSaid);
   }
 
-  private void resolution(ModelServer ms, List<Condition> before, ModelServerStatus status) {
+  /** Announces a change of the model's resolution; true when that said why the server fails. */
+  private boolean resolution(ModelServer ms, List<Condition> before, ModelServerStatus status) {
     Condition was = condition(before, ModelServerConditions.MODEL_RESOLVED);
     Condition now = condition(status.getConditions(), ModelServerConditions.MODEL_RESOLVED);
     if (!changed(was, now)) {
-      return;
+      return false;
     }
     if (ConditionSet.TRUE.equals(now.getStatus())) {
       events.normal(ms, ModelServerEvents.MODEL_RESOLVED, now.getMessage());
     } else if (status.getFailure() != null
         && now.getReason().equals(status.getFailure().getReason())) {
       events.warning(ms, now.getReason(), now.getMessage());
+      return true;
     } else {
       events.normal(ms, now.getReason(), now.getMessage());
     }
+    return false;
   }
 
   private void rollout(
@@ -124,7 +127,8 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
     }
   }
 
-  private void phase(ModelServer ms, ModelServerPhase from, ModelServerStatus status) {
+  private void phase(
+      ModelServer ms, ModelServerPhase from, ModelServerStatus status, boolean failureSaid) {
     ModelServerPhase to = status.getPhase();
     if (from == to) {
       return;
@@ -139,7 +143,11 @@ record ModelServerAnnouncer(EventRecorder events, KilnMetrics metrics) {
               ms,
               ModelServerEvents.DEGRADED,
               f != null ? f.getReason() + ": " + f.getMessage() : readyMessage(status));
-      case Failed -> events.warning(ms, f.getReason(), f.getMessage());
+      case Failed -> {
+        if (!failureSaid) { // else the resolution's Warning said why
+          events.warning(ms, f.getReason(), f.getMessage());
+        }
+      }
       case Pending -> {}
     }
     log.info("phase {} -> {}", from, to);

@@ -14,6 +14,7 @@ import dev.kiln.operator.support.ReconcileFailures;
 import dev.kiln.operator.support.Refusals;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
+import dev.kiln.operator.support.UnreadableStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -83,6 +84,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   private final ModelServerAnnouncer announcer;
   private final KilnMetrics metrics;
   private final ReconcileFailures failures;
+  private final UnreadableStatus unreadable;
   private final Clock clock;
   private volatile InformerEventSource<TrainingJob, ModelServer> trainingJobs;
 
@@ -93,6 +95,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
     this.announcer = new ModelServerAnnouncer(events, metrics);
     this.metrics = metrics;
     this.failures = new ReconcileFailures(clock);
+    this.unreadable = new UnreadableStatus(events);
     this.clock = clock;
   }
 
@@ -121,6 +124,9 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   @Override
   public UpdateControl<ModelServer> reconcile(ModelServer ms, Context<ModelServer> context) {
     try (var ignored = ResourceMdc.put(ms)) {
+      if (unreadable.leaveAlone(ms, ms.getStatus())) {
+        return UpdateControl.<ModelServer>noUpdate().rescheduleAfter(UnreadableStatus.RECHECK);
+      }
       Deployment observed = context.getSecondaryResource(Deployment.class).orElse(null);
       Resolved resolved = resolve(ms, observed);
       Optional<String> rejected = resolved.deploys() ? refusedBefore(ms) : Optional.empty();

@@ -32,6 +32,10 @@ public final class ModelServerSpecValidator {
       problems.add("spec is required");
       return problems;
     }
+    if (spec.getUnreadable() != null) {
+      problems.add(spec.getUnreadable().problem()); // the rest of the spec is unknown
+      return problems;
+    }
     model(spec.getModel(), problems);
     autoscaling(spec.getAutoscaling(), problems);
     if (spec.getPort() != null && (spec.getPort() < 1 || spec.getPort() > 65535)) {

@@ -1,5 +1,6 @@
 package dev.kiln.operator.support;
 
+import dev.kiln.api.v1alpha1.ReadTolerantly;
 import dev.kiln.api.v1alpha1.UnknownFields;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -18,10 +19,15 @@ public final class StatusWriter {
   /**
    * Writes {@code status} unless it equals {@code previous}; true when it wrote. Fields of {@code
    * previous} this version does not know (a newer operator's, another tool's) are carried over, so
-   * the replace does not erase them and their presence alone never causes a write.
+   * the replace does not erase them and their presence alone never causes a write. A status that
+   * could not be read ({@link UnreadableStatus}) is never replaced: nothing is written, and a write
+   * that finds one on a conflict's re-read throws instead.
    */
   public static <S, P extends CustomResource<?, S>> boolean writeIfChanged(
       P primary, S previous, S status, Context<P> context) {
+    if (ReadTolerantly.isUnreadable(previous) || ReadTolerantly.isUnreadable(status)) {
+      return false;
+    }
     keepUnknownFields(previous, status);
     if (Objects.equals(previous, status)) {
       return false;
@@ -30,6 +36,10 @@ public final class StatusWriter {
         primary,
         context,
         fresh -> {
+          if (ReadTolerantly.isUnreadable(fresh.getStatus())) {
+            throw new IllegalStateException(
+                "the status became unreadable meanwhile; it is not replaced");
+          }
           keepUnknownFields(fresh.getStatus(), status);
           fresh.setStatus(status);
           return fresh;

@@ -16,6 +16,7 @@ import dev.kiln.operator.support.ReconcileFailures;
 import dev.kiln.operator.support.Refusals;
 import dev.kiln.operator.support.ResourceMdc;
 import dev.kiln.operator.support.StatusWriter;
+import dev.kiln.operator.support.UnreadableStatus;
 import dev.kiln.operator.trainingjob.TrainingJobNames.Child;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Observed;
 import dev.kiln.operator.trainingjob.TrainingJobStatusCalculator.Outcome;
@@ -68,6 +69,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   private final KilnMetrics metrics;
   private final ProgressTracker progress;
   private final ReconcileFailures failures;
+  private final UnreadableStatus unreadable;
   private final Clock clock;
   private volatile IndexedResourceCache<TrainingJob> cache;
 
@@ -85,6 +87,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     this.metrics = metrics;
     this.progress = progress;
     this.failures = new ReconcileFailures(clock);
+    this.unreadable = new UnreadableStatus(events);
     this.clock = clock;
   }
 
@@ -131,6 +134,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   @Override
   public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
     try (var ignored = ResourceMdc.put(tj)) {
+      if (unreadable.leaveAlone(tj, tj.getStatus())) {
+        return UpdateControl.<TrainingJob>noUpdate().rescheduleAfter(UnreadableStatus.RECHECK);
+      }
       TrainingJobStatus previous = tj.getStatus();
       Job job = child(tj, context, TrainingJobNames.name(tj, Child.JOB));
       List<String> problems = TrainingJobSpecValidator.problems(tj);

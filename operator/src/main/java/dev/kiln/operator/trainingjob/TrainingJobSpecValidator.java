@@ -36,6 +36,10 @@ public final class TrainingJobSpecValidator {
               + name.length()
               + ")");
     }
+    if (spec != null && spec.getUnreadable() != null) {
+      problems.add(spec.getUnreadable().problem()); // the rest of the spec is unknown
+      return problems;
+    }
     if (spec == null || spec.getImage() == null || spec.getImage().isBlank()) {
       problems.add("spec.image: is required");
       return problems;

@@ -8,6 +8,7 @@ import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import dev.kiln.operator.KilnOperator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
@@ -102,20 +103,26 @@ class UnknownFieldsIT {
 
   @Test
   void healthzFailsWhenStartUpFailed() throws Exception {
-    // A value of the wrong type cannot be read at all: the informer cannot sync and JOSDK's
-    // start-up fails. The process must then not claim to be alive.
-    GenericKubernetesResource unreadable =
-        Serialization.unmarshal(
-            Serialization.asJson(TrainingJobs.basic("unreadable")),
-            GenericKubernetesResource.class);
-    unreadable.setAdditionalProperty(
-        "spec", Map.of("image", "ghcr.io/kiln-dev/kiln-trainer:0.1.0", "workers", "many"));
+    // The operator may not list TrainingJobs (its RBAC is missing): the informer cannot sync and
+    // JOSDK's start-up fails. The process must then not claim to be alive. (An object it cannot
+    // read no longer fails start-up: UnreadableObjectsIT.)
     cluster
-        .client()
-        .genericKubernetesResources(TRAINING_JOBS)
-        .inNamespace(NS)
-        .resource(unreadable)
-        .create();
+        .server()
+        .expect()
+        .get()
+        .withPath("/apis/kiln.dev/v1alpha1/trainingjobs?resourceVersion=0")
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage(
+                    "trainingjobs.kiln.dev is forbidden: User \"system:serviceaccount:kiln:kiln\""
+                        + " cannot list resource \"trainingjobs\" in API group \"kiln.dev\" at the"
+                        + " cluster scope")
+                .build())
+        .always();
 
     operator = cluster.startOperator(Map.of());
 

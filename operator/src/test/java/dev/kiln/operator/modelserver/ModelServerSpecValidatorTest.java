@@ -7,10 +7,12 @@ import dev.kiln.api.v1alpha1.ModelServerSpec;
 import dev.kiln.api.v1alpha1.ModelSource;
 import dev.kiln.api.v1alpha1.PodOverrides;
 import dev.kiln.api.v1alpha1.ServerHealth;
+import dev.kiln.api.v1alpha1.Unreadable;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelServerSpecValidatorTest {
@@ -32,6 +34,21 @@ class ModelServerSpecValidatorTest {
     spec.setModel(source);
     ms.setSpec(spec);
     return ms;
+  }
+
+  @Test
+  void anUnreadableIsItsOneProblemNotTheEmptySpecsMissingModel() {
+    ModelServer ms = new ModelServer();
+    ms.setMetadata(new ObjectMetaBuilder().withName("iris").withNamespace("team-a").build());
+    ModelServerSpec spec = new ModelServerSpec();
+    spec.setUnreadable(
+        new Unreadable(
+            "spec.replicas: Invalid value: \"two\": must be an integer",
+            Map.of("replicas", "two")));
+    ms.setSpec(spec);
+
+    assertThat(ModelServerSpecValidator.problems(ms))
+        .containsExactly("spec.replicas: Invalid value: \"two\": must be an integer");
   }
 
   @Test

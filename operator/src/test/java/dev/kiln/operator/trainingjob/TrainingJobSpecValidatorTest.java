@@ -7,6 +7,7 @@ import dev.kiln.api.v1alpha1.Dataset;
 import dev.kiln.api.v1alpha1.PodOverrides;
 import dev.kiln.api.v1alpha1.PodVolumeMount;
 import dev.kiln.api.v1alpha1.TrainingJob;
+import dev.kiln.api.v1alpha1.Unreadable;
 import dev.kiln.api.v1alpha1.Workspace;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -20,6 +21,23 @@ class TrainingJobSpecValidatorTest {
 
   private static List<String> problems(TrainingJob tj) {
     return TrainingJobSpecValidator.problems(tj);
+  }
+
+  @Test
+  void anUnreadableIsItsOneProblemNotTheEmptySpecsMissingImage() {
+    TrainingJob tj =
+        trainingJob(
+            "mnist",
+            spec -> {
+              spec.setImage(null); // as TolerantReader leaves it: nothing read
+              spec.setUnreadable(
+                  new Unreadable(
+                      "spec.workers: Invalid value: \"many\": must be an integer",
+                      Map.of("workers", "many")));
+            });
+
+    assertThat(problems(tj))
+        .containsExactly("spec.workers: Invalid value: \"many\": must be an integer");
   }
 
   @Test
