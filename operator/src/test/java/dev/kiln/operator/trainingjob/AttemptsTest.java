@@ -3,8 +3,8 @@ package dev.kiln.operator.trainingjob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.v1alpha1.TrainingJobStatus;
+import dev.kiln.testkit.workload.ContainerStates;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -18,36 +18,16 @@ class AttemptsTest {
   private static final TrainingJobStatus NONE = new TrainingJobStatus();
 
   private static ContainerStatus waiting(String name) {
-    return new ContainerStatusBuilder()
-        .withName(name)
-        .withNewState()
-        .withNewWaiting()
-        .withReason("PodInitializing")
-        .endWaiting()
-        .endState()
-        .build();
+    return ContainerStates.status(name, ContainerStates.waiting("PodInitializing", null));
   }
 
   private static ContainerStatus terminated(String name, int exitCode) {
-    return new ContainerStatusBuilder()
-        .withName(name)
-        .withNewState()
-        .withNewTerminated()
-        .withExitCode(exitCode)
-        .endTerminated()
-        .endState()
-        .build();
+    return ContainerStates.status(
+        name, ContainerStates.terminated(exitCode, null, null, null, null));
   }
 
   private static ContainerStatus running(String name) {
-    return new ContainerStatusBuilder()
-        .withName(name)
-        .withNewState()
-        .withNewRunning()
-        .withStartedAt("2026-12-02T10:00:00Z")
-        .endRunning()
-        .endState()
-        .build();
+    return ContainerStates.status(name, ContainerStates.running("2026-12-02T10:00:00Z"));
   }
 
   private static Pod pod(
