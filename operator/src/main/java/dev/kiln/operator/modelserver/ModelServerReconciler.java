@@ -125,7 +125,7 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   public UpdateControl<ModelServer> reconcile(ModelServer ms, Context<ModelServer> context) {
     try (var ignored = ResourceMdc.put(ms)) {
       if (unreadable.leaveAlone(ms, ms.getStatus())) {
-        return UpdateControl.<ModelServer>noUpdate().rescheduleAfter(UnreadableStatus.RECHECK);
+        return UpdateControl.noUpdate(); // looked at again on a change or the periodic check
       }
       Deployment observed = context.getSecondaryResource(Deployment.class).orElse(null);
       Resolved resolved = resolve(ms, observed);

@@ -4,7 +4,6 @@ import dev.kiln.api.v1alpha1.ReadTolerantly;
 import dev.kiln.api.v1alpha1.Unreadable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -15,15 +14,13 @@ import org.slf4j.LoggerFactory;
  * or under another CRD: {@link dev.kiln.api.v1alpha1.TolerantReader}) is left alone: nothing is
  * created and no status is written, since a write would replace what is stored. It is reported once
  * per problem (one warning in the log, one Warning Event naming the field) and looked at again on
- * its next change or after {@link #RECHECK}: a status-only change, such as the fix, is no event for
- * JOSDK, which reconciles on a new generation.
+ * its next change or at the operator's periodic check of every resource (KilnOperator's
+ * MAX_INTERVAL): a status-only change, such as the fix, is no event for JOSDK, which reconciles on
+ * a new generation.
  */
 public final class UnreadableStatus {
   /** The Warning Event's reason. */
   public static final String REASON = "StatusUnreadable";
-
-  /** When an object left alone is looked at again (a cache read, no API call). */
-  public static final Duration RECHECK = ReconcileFailures.LONGEST_DELAY;
 
   private static final Logger log = LoggerFactory.getLogger(UnreadableStatus.class);
 

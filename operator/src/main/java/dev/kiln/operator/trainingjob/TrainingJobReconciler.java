@@ -135,7 +135,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   public UpdateControl<TrainingJob> reconcile(TrainingJob tj, Context<TrainingJob> context) {
     try (var ignored = ResourceMdc.put(tj)) {
       if (unreadable.leaveAlone(tj, tj.getStatus())) {
-        return UpdateControl.<TrainingJob>noUpdate().rescheduleAfter(UnreadableStatus.RECHECK);
+        return UpdateControl.noUpdate(); // looked at again on a change or the periodic check
       }
       TrainingJobStatus previous = tj.getStatus();
       Job job = child(tj, context, TrainingJobNames.name(tj, Child.JOB));

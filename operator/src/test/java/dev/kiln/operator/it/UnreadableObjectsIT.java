@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An object that cannot be read at all (a value of the wrong JSON type, which only a cluster
  * without the CRD's schema, or one holding objects from before a type change, hands over) must not
- * stop the operator or any other run: it fails once with InvalidSpec naming the field, one Warning
- * Event and one log line, gets no children and is not retried.
+ * stop the operator or any other run. With an unreadable spec it fails once with InvalidSpec naming
+ * the field, one Warning Event and one log line, gets no children and is not retried; with an
+ * unreadable status it is reported once and left alone, its status unwritten, until it can be read.
  */
 class UnreadableObjectsIT {
   static {
