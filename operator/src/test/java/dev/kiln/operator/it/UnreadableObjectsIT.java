@@ -81,21 +81,12 @@ class UnreadableObjectsIT {
     badServer.put("replicas", "two");
     create(MODEL_SERVERS, server, badServer);
     cluster.client().resource(TrainingJobs.basic("plain")).create();
-    log.start();
-    root().addAppender(log);
-
-    operator = cluster.startOperator(Map.of(), requests);
-
-    assertThat(get("/healthz")).isEqualTo(200);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get("/readyz")).isEqualTo(200));
+    startOperatorBesideThem();
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(cluster.jobs())
-                  .extracting(j -> j.getMetadata().getName())
-                  .contains("plain-1");
-              assertThat(cluster.phase("plain")).isEqualTo(TrainingJobPhase.Pending);
+              assertPlainRunGoesOn();
               assertInvalidSpec(
                   TRAINING_JOBS, "many-workers", "Accepted", "spec.workers", "an integer", "many");
               assertInvalidSpec(
@@ -152,21 +143,12 @@ class UnreadableObjectsIT {
                 "x-conditions", ModelSource.builder().uri("s3://models/iris/model.onnx").build()),
             badServer);
     cluster.client().resource(TrainingJobs.basic("plain")).create();
-    log.start();
-    root().addAppender(log);
-
-    operator = cluster.startOperator(Map.of(), requests);
-
-    assertThat(get("/healthz")).isEqualTo(200);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get("/readyz")).isEqualTo(200));
+    startOperatorBesideThem();
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(cluster.jobs())
-                  .extracting(j -> j.getMetadata().getName())
-                  .contains("plain-1");
-              assertThat(cluster.phase("plain")).isEqualTo(TrainingJobPhase.Pending);
+              assertPlainRunGoesOn();
               assertStatusUnreadableOnce(
                   "many-attempts", "status.attempts: Invalid value: \"many\": must be an integer");
               assertStatusUnreadableOnce(
@@ -229,6 +211,21 @@ class UnreadableObjectsIT {
    * One Warning Event naming the field, one warning in the log, and nothing else said: no other
    * Event, no other warning.
    */
+  /** Starts the operator with the odd objects already there: it is alive and ready at once. */
+  private void startOperatorBesideThem() throws Exception {
+    log.start();
+    root().addAppender(log);
+    operator = cluster.startOperator(Map.of(), requests);
+    assertThat(get("/healthz")).isEqualTo(200);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("/readyz")).isEqualTo(200));
+  }
+
+  /** The plain TrainingJob created beside the odd objects got its Job and a status. */
+  private void assertPlainRunGoesOn() {
+    assertThat(cluster.jobs()).extracting(j -> j.getMetadata().getName()).contains("plain-1");
+    assertThat(cluster.phase("plain")).isEqualTo(TrainingJobPhase.Pending);
+  }
+
   private void assertStatusUnreadableOnce(String name, String problem) {
     assertThat(cluster.events(name))
         .as(name + " events")
