@@ -173,6 +173,10 @@ public final class CoreFieldRules {
   public static final String LABEL_KEYS =
       "keys must be label keys: an optional DNS subdomain prefix and '/', then a name of at most"
           + " 63 letters, digits, '-', '_' or '.'";
+  private static final String LABEL_OPERATORS = "\"DoesNotExist\", \"Exists\", \"In\", \"NotIn\"";
+  private static final String NODE_OPERATORS =
+      "\"DoesNotExist\", \"Exists\", \"Gt\", \"In\", \"Lt\", \"NotIn\"";
+
   public static final String VALUES_REQUIRED =
       "must be specified when `operator` is 'In' or 'NotIn'";
   public static final String VALUES_FORBIDDEN =
@@ -743,32 +747,7 @@ public final class CoreFieldRules {
 
   private static void nodeRequirement(
       String path, NodeSelectorRequirement r, List<String> problems) {
-    requirementKey(path, r.getKey(), problems);
-    List<String> values = Objects.requireNonNullElse(r.getValues(), List.of());
-    String operator = Objects.requireNonNullElse(r.getOperator(), "");
-    switch (operator) {
-      case "In", "NotIn" -> {
-        if (values.isEmpty()) {
-          problems.add(path + ".values: " + VALUES_REQUIRED);
-        }
-      }
-      case "Exists", "DoesNotExist" -> {
-        if (!values.isEmpty()) {
-          problems.add(path + ".values: " + VALUES_FORBIDDEN);
-        }
-      }
-      case "Gt", "Lt" -> {
-        if (values.size() != 1 || !INTEGER.matcher(values.get(0)).matches()) {
-          problems.add(path + ".values: " + VALUES_SINGLE_INTEGER);
-        }
-      }
-      default ->
-          problems.add(
-              unsupported(
-                  path + ".operator",
-                  operator,
-                  "\"DoesNotExist\", \"Exists\", \"Gt\", \"In\", \"Lt\", \"NotIn\""));
-    }
+    requirement(path, r.getKey(), r.getOperator(), r.getValues(), true, problems);
   }
 
   private static void podTerms(
@@ -829,30 +808,51 @@ public final class CoreFieldRules {
 
   private static void labelRequirement(
       String path, LabelSelectorRequirement r, List<String> problems) {
-    requirementKey(path, r.getKey(), problems);
     List<String> values = Objects.requireNonNullElse(r.getValues(), List.of());
-    String operator = Objects.requireNonNullElse(r.getOperator(), "");
-    switch (operator) {
-      case "In", "NotIn" -> {
-        if (values.isEmpty()) {
-          problems.add(path + ".values: " + VALUES_REQUIRED);
-        }
-      }
-      case "Exists", "DoesNotExist" -> {
-        if (!values.isEmpty()) {
-          problems.add(path + ".values: " + VALUES_FORBIDDEN);
-        }
-      }
-      default ->
-          problems.add(
-              unsupported(
-                  path + ".operator", operator, "\"DoesNotExist\", \"Exists\", \"In\", \"NotIn\""));
-    }
+    requirement(path, r.getKey(), r.getOperator(), values, false, problems);
     for (int i = 0; i < values.size(); i++) {
       if (!labelValue(values.get(i))) {
         problems.add(
             invalid(path + ".values[" + i + "]", values.get(i), "must be a valid label value"));
       }
+    }
+  }
+
+  /**
+   * A selector requirement's key, and its operator with the values that operator takes: the label
+   * selector's four, and for node selectors also Gt and Lt with one integer.
+   */
+  private static void requirement(
+      String path,
+      String key,
+      String operator,
+      List<String> values,
+      boolean numeric,
+      List<String> problems) {
+    requirementKey(path, key, problems);
+    List<String> given = Objects.requireNonNullElse(values, List.of());
+    String op = Objects.requireNonNullElse(operator, "");
+    switch (op) {
+      case "In", "NotIn" -> {
+        if (given.isEmpty()) {
+          problems.add(path + ".values: " + VALUES_REQUIRED);
+        }
+      }
+      case "Exists", "DoesNotExist" -> {
+        if (!given.isEmpty()) {
+          problems.add(path + ".values: " + VALUES_FORBIDDEN);
+        }
+      }
+      case "Gt", "Lt" -> {
+        if (!numeric) {
+          problems.add(unsupported(path + ".operator", op, LABEL_OPERATORS));
+        } else if (given.size() != 1 || !INTEGER.matcher(given.get(0)).matches()) {
+          problems.add(path + ".values: " + VALUES_SINGLE_INTEGER);
+        }
+      }
+      default ->
+          problems.add(
+              unsupported(path + ".operator", op, numeric ? NODE_OPERATORS : LABEL_OPERATORS));
     }
   }
 
