@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -224,22 +223,13 @@ public class ModelServerReconciler implements Reconciler<ModelServer> {
   public ErrorStatusUpdateControl<ModelServer> updateErrorStatus(
       ModelServer ms, Context<ModelServer> context, Exception e) {
     try (var ignored = ResourceMdc.put(ms)) {
-      ReconcileFailures.Verdict verdict = failures.failed(ms, e);
-      if (verdict.retryWithBackoff()) {
-        return ErrorStatusUpdateControl.defaultErrorProcessing();
-      }
-      ModelServerStatus previous = ms.getStatus();
-      ModelServerStatus status =
-          previous == null ? new ModelServerStatus() : Serialization.clone(previous);
-      ReconcileFailures.with(status.getConditions(), verdict.condition())
-          .ifPresent(
-              conditions -> {
-                status.setConditions(conditions);
-                StatusWriter.writeIfChanged(ms, previous, status, context);
-              });
-      return ErrorStatusUpdateControl.<ModelServer>noStatusUpdate()
-          .withNoRetry()
-          .rescheduleAfter(verdict.retryAfter());
+      return failures.errorStatus(
+          ms,
+          context,
+          e,
+          ModelServerStatus::new,
+          ModelServerStatus::getConditions,
+          ModelServerStatus::setConditions);
     }
   }
 

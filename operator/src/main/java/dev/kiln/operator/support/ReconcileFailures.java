@@ -3,7 +3,11 @@ package dev.kiln.operator.support;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.io.IOException;
 import java.time.Clock;
@@ -15,6 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +108,36 @@ public final class ReconcileFailures {
             .withLastTransitionTime(Times.format(clock.instant()))
             .build();
     return new Verdict(false, condition, retryAfter);
+  }
+
+  /**
+   * What a reconciler answers JOSDK when a reconcile of {@code primary} threw: JOSDK's retry with
+   * backoff for API trouble that passes; otherwise the {@value #TYPE} condition written into a copy
+   * of the status (built by {@code empty} when there is none, its conditions read and set by {@code
+   * conditions} and {@code setConditions}) and another try after the verdict's delay.
+   */
+  public <S, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> errorStatus(
+      P primary,
+      Context<P> context,
+      Exception e,
+      Supplier<S> empty,
+      Function<S, List<Condition>> conditions,
+      BiConsumer<S, List<Condition>> setConditions) {
+    Verdict verdict = failed(primary, e);
+    if (verdict.retryWithBackoff()) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    S previous = primary.getStatus();
+    S status = previous == null ? empty.get() : Serialization.clone(previous);
+    with(conditions.apply(status), verdict.condition())
+        .ifPresent(
+            now -> {
+              setConditions.accept(status, now);
+              StatusWriter.writeIfChanged(primary, previous, status, context);
+            });
+    return ErrorStatusUpdateControl.<P>noStatusUpdate()
+        .withNoRetry()
+        .rescheduleAfter(verdict.retryAfter());
   }
 
   /** A reconcile of {@code resource} succeeded: forget its failures, logging the recovery. */

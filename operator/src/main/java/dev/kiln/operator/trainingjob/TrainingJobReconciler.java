@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -185,22 +184,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
   public ErrorStatusUpdateControl<TrainingJob> updateErrorStatus(
       TrainingJob tj, Context<TrainingJob> context, Exception e) {
     try (var ignored = ResourceMdc.put(tj)) {
-      ReconcileFailures.Verdict verdict = failures.failed(tj, e);
-      if (verdict.retryWithBackoff()) {
-        return ErrorStatusUpdateControl.defaultErrorProcessing();
-      }
-      TrainingJobStatus previous = tj.getStatus();
-      TrainingJobStatus status =
-          previous == null ? new TrainingJobStatus() : Serialization.clone(previous);
-      ReconcileFailures.with(status.getConditions(), verdict.condition())
-          .ifPresent(
-              conditions -> {
-                status.setConditions(conditions);
-                StatusWriter.writeIfChanged(tj, previous, status, context);
-              });
-      return ErrorStatusUpdateControl.<TrainingJob>noStatusUpdate()
-          .withNoRetry()
-          .rescheduleAfter(verdict.retryAfter());
+      return failures.errorStatus(
+          tj,
+          context,
+          e,
+          TrainingJobStatus::new,
+          TrainingJobStatus::getConditions,
+          TrainingJobStatus::setConditions);
     }
   }
 
