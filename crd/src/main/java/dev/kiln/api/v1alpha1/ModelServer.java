@@ -5,6 +5,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.I
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -53,14 +54,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "has(self.spec)", message = "spec is required")
 public class ModelServer extends CustomResource<ModelServerSpec, ModelServerStatus>
     implements Namespaced {
-  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
+  /**
+   * A spec of the wrong shape still reads ({@link TolerantReader}) and writes back as stored
+   * ({@link TolerantWriter}): see {@link Unreadable}.
+   */
+  @Override
+  @JsonSerialize(using = TolerantWriter.class)
+  public ModelServerSpec getSpec() {
+    return super.getSpec();
+  }
+
   @Override
   @JsonDeserialize(using = TolerantReader.class)
   public void setSpec(ModelServerSpec spec) {
     super.setSpec(spec);
   }
 
-  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  /** So does a status of the wrong shape. */
+  @Override
+  @JsonSerialize(using = TolerantWriter.class)
+  public ModelServerStatus getStatus() {
+    return super.getStatus();
+  }
+
   @Override
   @JsonDeserialize(using = TolerantReader.class)
   public void setStatus(ModelServerStatus status) {

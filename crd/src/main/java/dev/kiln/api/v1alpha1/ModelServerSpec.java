@@ -1,7 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -72,21 +71,4 @@ public class ModelServerSpec extends WorkloadSpec {
 
   @JsonPropertyDescription("Restrict who may call the server (on by default).")
   private NetworkPolicySpec networkPolicy;
-
-  @Override
-  public ModelServerSpec standIn(Unreadable problem) {
-    return new StandIn(problem);
-  }
-
-  /** Written as the stored spec ({@link ReadTolerantly#standIn}). */
-  static final class StandIn extends ModelServerSpec {
-    StandIn(Unreadable problem) {
-      setUnreadable(problem);
-    }
-
-    @JsonValue
-    Object stored() {
-      return getUnreadable().raw();
-    }
-  }
 }

@@ -2,7 +2,6 @@ package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -59,22 +58,5 @@ public class ModelServerStatus extends UnknownFields implements ApiType, ReadTol
     keepConditions(was.conditions, conditions);
     keep(was.model, model);
     keep(was.failure, failure);
-  }
-
-  @Override
-  public ModelServerStatus standIn(Unreadable problem) {
-    return new StandIn(problem);
-  }
-
-  /** Written as the stored status ({@link ReadTolerantly#standIn}). */
-  static final class StandIn extends ModelServerStatus {
-    StandIn(Unreadable problem) {
-      setUnreadable(problem);
-    }
-
-    @JsonValue
-    Object stored() {
-      return getUnreadable().raw();
-    }
   }
 }

@@ -1,20 +1,15 @@
 package dev.kiln.api.v1alpha1;
 
 /**
- * A spec or status that {@link TolerantReader} reads: one that cannot be bound is a stand-in
- * carrying the problem and the stored JSON.
+ * A spec or status that {@link TolerantReader} reads: one that cannot be bound is an empty one of
+ * its kind carrying the problem and the stored JSON, which {@link TolerantWriter} writes back.
  */
 public interface ReadTolerantly {
-  /** Set on a stand-in only: what could not be read. Every other field is then unset. */
+  /** Set only when the stored JSON could not be read. Every other field is then unset. */
   Unreadable getUnreadable();
 
-  /**
-   * An empty one of this kind standing in for stored JSON that could not be read, which writes that
-   * JSON back as it was: a copy of the object (JOSDK clones through JSON) reads as unreadable
-   * again, and a write of the whole object keeps what was stored. Written as a value class, not a
-   * bean, so fabric8's serializer does not warn of fields shadowed by the same names.
-   */
-  ReadTolerantly standIn(Unreadable problem);
+  /** Marks an empty one of this kind as standing in for stored JSON that could not be read. */
+  void setUnreadable(Unreadable problem);
 
   /** True when {@code specOrStatus} stands in for one that could not be read. */
   static boolean isUnreadable(Object specOrStatus) {

@@ -14,13 +14,14 @@ import java.io.IOException;
 /**
  * Reads the spec or the status of a Kiln resource so that one that cannot be bound (a value of the
  * wrong JSON type) still gives a readable object: an empty one of its kind, carrying the {@link
- * Unreadable} problem and the stored JSON ({@link ReadTolerantly#standIn}). The informer then holds
- * the object (one such object would otherwise fail the informer, and with it the operator's
+ * Unreadable} problem and the stored JSON ({@link ReadTolerantly#setUnreadable}). The informer then
+ * holds the object (one such object would otherwise fail the informer, and with it the operator's
  * start-up or every other run) and the reconciler deals with it: an unreadable spec is refused as
  * InvalidSpec, an object with an unreadable status is reported and left alone.
  *
  * <p>On the resource classes' spec and status setters, so every client and every copy (JOSDK clones
- * the primary through JSON) reads this way; the stand-in writes the stored JSON back unchanged.
+ * the primary through JSON) reads this way; {@link TolerantWriter} on the getters writes the stored
+ * JSON back unchanged.
  */
 public final class TolerantReader extends JsonDeserializer<ReadTolerantly>
     implements ContextualDeserializer {
@@ -48,7 +49,8 @@ public final class TolerantReader extends JsonDeserializer<ReadTolerantly>
     } catch (JsonProcessingException e) {
       Object raw = ctxt.readTreeAsValue(json, Object.class);
       ReadTolerantly kind = (ReadTolerantly) ClassUtil.createInstance(type.getRawClass(), true);
-      return kind.standIn(Unreadable.of(property.getName(), json, e, raw));
+      kind.setUnreadable(Unreadable.of(property.getName(), json, e, raw));
+      return kind;
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.I
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -209,14 +210,29 @@ public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStat
       "must start with a letter when spec.workers is more than 1: it names the workers' Service"
           + " <name>-workers, and a Service name is a DNS-1035 label";
 
-  /** A spec of the wrong shape still reads ({@link TolerantReader}): see {@link Unreadable}. */
+  /**
+   * A spec of the wrong shape still reads ({@link TolerantReader}) and writes back as stored
+   * ({@link TolerantWriter}): see {@link Unreadable}.
+   */
+  @Override
+  @JsonSerialize(using = TolerantWriter.class)
+  public TrainingJobSpec getSpec() {
+    return super.getSpec();
+  }
+
   @Override
   @JsonDeserialize(using = TolerantReader.class)
   public void setSpec(TrainingJobSpec spec) {
     super.setSpec(spec);
   }
 
-  /** So does a status of the wrong shape ({@link TolerantReader}). */
+  /** So does a status of the wrong shape. */
+  @Override
+  @JsonSerialize(using = TolerantWriter.class)
+  public TrainingJobStatus getStatus() {
+    return super.getStatus();
+  }
+
   @Override
   @JsonDeserialize(using = TolerantReader.class)
   public void setStatus(TrainingJobStatus status) {

@@ -1,7 +1,6 @@
 package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -113,21 +112,4 @@ public class TrainingJobSpec extends WorkloadSpec {
   @Size(max = Validation.MAX_NAME)
   @Pattern(Validation.METRIC_NAME)
   private String keyMetric;
-
-  @Override
-  public TrainingJobSpec standIn(Unreadable problem) {
-    return new StandIn(problem);
-  }
-
-  /** Written as the stored spec ({@link ReadTolerantly#standIn}). */
-  static final class StandIn extends TrainingJobSpec {
-    StandIn(Unreadable problem) {
-      setUnreadable(problem);
-    }
-
-    @JsonValue
-    Object stored() {
-      return getUnreadable().raw();
-    }
-  }
 }

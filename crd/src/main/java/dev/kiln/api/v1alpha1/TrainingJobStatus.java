@@ -2,7 +2,6 @@ package dev.kiln.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -72,22 +71,5 @@ public class TrainingJobStatus extends UnknownFields implements ApiType, ReadTol
     keep(was.progress, progress);
     keep(was.artifact, artifact);
     keep(was.failure, failure);
-  }
-
-  @Override
-  public TrainingJobStatus standIn(Unreadable problem) {
-    return new StandIn(problem);
-  }
-
-  /** Written as the stored status ({@link ReadTolerantly#standIn}). */
-  static final class StandIn extends TrainingJobStatus {
-    StandIn(Unreadable problem) {
-      setUnreadable(problem);
-    }
-
-    @JsonValue
-    Object stored() {
-      return getUnreadable().raw();
-    }
   }
 }
