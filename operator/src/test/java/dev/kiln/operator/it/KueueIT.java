@@ -224,11 +224,7 @@ class KueueIT {
 
   @Test
   void pausingAnAdmittedRunDeactivatesItsWorkloadAndResumingPutsItBackInTheQueue() {
-    cluster.client().resource(queued("paused")).create();
-    await().atMost(WAIT).until(() -> cluster.phase("paused") == TrainingJobPhase.Queued);
-    createWorkload("paused-1");
-    setSuspend("paused-1", false);
-    cluster.jobActive("paused-1");
+    queuedThenAdmitted("paused");
     cluster.pod("paused", "paused-1-a", KilnTestCluster.running());
     await().atMost(WAIT).until(() -> cluster.phase("paused") == TrainingJobPhase.Running);
 
@@ -273,11 +269,7 @@ class KueueIT {
 
   @Test
   void aRunKilnFailsIsStoppedThroughItsWorkloadNotBySuspendingTheJob() {
-    cluster.client().resource(queued("rooty")).create();
-    await().atMost(WAIT).until(() -> cluster.phase("rooty") == TrainingJobPhase.Queued);
-    createWorkload("rooty-1");
-    setSuspend("rooty-1", false);
-    cluster.jobActive("rooty-1");
+    queuedThenAdmitted("rooty");
     cluster.pod(
         "rooty", "rooty-1-a", KubeletRefusals.refused("trainer", KubeletRefusals.RUNS_AS_ROOT));
 
@@ -363,6 +355,15 @@ class KueueIT {
   }
 
   /** The Workload Kueue makes for a Job: owned by it and labelled with its UID. */
+  /** A queued run whose Workload Kueue admits: its Job unsuspended and active. */
+  private void queuedThenAdmitted(String name) {
+    cluster.client().resource(queued(name)).create();
+    await().atMost(WAIT).until(() -> cluster.phase(name) == TrainingJobPhase.Queued);
+    createWorkload(name + "-1");
+    setSuspend(name + "-1", false);
+    cluster.jobActive(name + "-1");
+  }
+
   private void createWorkload(String jobName) {
     Job job = job(jobName);
     GenericKubernetesResource workload =
