@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -26,19 +25,18 @@ import java.util.regex.Pattern;
  * with 422 Invalid and one cause per field, as kubectl shows them. Merge and JSON patches pass
  * unchecked: the mock applies them itself.
  */
-final class AdmissionDispatcher extends Dispatcher {
+final class AdmissionDispatcher extends ChainedDispatcher {
   private static final Pattern PATH =
       Pattern.compile(
           "^/apis/([^/]+)/([^/]+)/namespaces/([^/]+)/([^/?]+)(?:/([^/?]+))?(?:\\?.*)?$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Dispatcher next;
   private final CrdValidator validator;
   private final Map<String, String> kinds;
 
   /** {@code kinds}: "group/version/plural" → kind, for the resources to check. */
   AdmissionDispatcher(Dispatcher next, CrdValidator validator, Map<String, String> kinds) {
-    this.next = next;
+    super(next);
     this.validator = validator;
     this.kinds = Map.copyOf(kinds);
   }
@@ -48,19 +46,19 @@ final class AdmissionDispatcher extends Dispatcher {
     HttpMethod method = request.method();
     Matcher m = PATH.matcher(request.getPath());
     if ((method != HttpMethod.POST && method != HttpMethod.PUT) || !m.matches()) {
-      return next.dispatch(request);
+      return pass(request);
     }
     String kind = kinds.get(m.group(1) + "/" + m.group(2) + "/" + m.group(4));
     boolean replace = method == HttpMethod.PUT && m.group(5) != null;
     boolean create = method == HttpMethod.POST && m.group(5) == null;
     if (kind == null || !(create || replace)) {
-      return next.dispatch(request);
+      return pass(request);
     }
     JsonNode object;
     try {
       object = JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      return next.dispatch(request); // the CRUD dispatcher reports unreadable bodies
+      return pass(request); // the CRUD dispatcher reports unreadable bodies
     }
     List<String> errors;
     if (create) {
@@ -70,16 +68,13 @@ final class AdmissionDispatcher extends Dispatcher {
       errors = old == null ? List.of() : validator.validateUpdate(old, object);
     }
     if (errors.isEmpty()) {
-      return next.dispatch(request);
+      return pass(request);
     }
-    return new MockResponse()
-        .setResponseCode(422)
-        .setHeader("Content-Type", "application/json")
-        .setBody(Serialization.asJson(invalid(kind, m.group(1), object, errors)));
+    return StatusResponses.status(invalid(kind, m.group(1), object, errors));
   }
 
   private JsonNode current(String path) {
-    MockResponse answer = LocalRequests.get(next, path);
+    MockResponse answer = LocalRequests.get(next(), path);
     if (answer.code() != 200) {
       return null;
     }
@@ -119,10 +114,5 @@ final class AdmissionDispatcher extends Dispatcher {
         .withCauses(causes)
         .endDetails()
         .build();
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
   }
 }

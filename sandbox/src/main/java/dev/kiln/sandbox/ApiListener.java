@@ -2,8 +2,6 @@ package dev.kiln.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -108,17 +106,7 @@ final class ApiListener implements AutoCloseable {
       return dispatcher.dispatch(request);
     } catch (RuntimeException e) {
       log.warn("{} {}: {}", request.getMethod(), request.getPath(), e.toString());
-      return new MockResponse()
-          .setResponseCode(500)
-          .setHeader("Content-Type", "application/json")
-          .setBody(
-              Serialization.asJson(
-                  new StatusBuilder()
-                      .withStatus("Failure")
-                      .withMessage("the sandbox API server failed: " + e)
-                      .withReason("InternalError")
-                      .withCode(500)
-                      .build()));
+      return StatusResponses.failure(500, "InternalError", "the sandbox API server failed: " + e);
     }
   }
 

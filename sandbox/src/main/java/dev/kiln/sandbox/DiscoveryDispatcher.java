@@ -1,8 +1,7 @@
 package dev.kiln.sandbox;
 
 import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
  * for a dry run (the mock would store the object). Resource requests go on to the next dispatcher.
  * Workarounds, each listed in docs/design.md#workarounds.
  */
-final class DiscoveryDispatcher extends Dispatcher {
+final class DiscoveryDispatcher extends ChainedDispatcher {
   /** Served by the test kit's canned answers (JOSDK's permission check), not in discovery. */
   private static final Set<String> CANNED =
       Set.of("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews");
@@ -32,19 +31,17 @@ final class DiscoveryDispatcher extends Dispatcher {
   private static final Pattern MOCK_LIST =
       Pattern.compile("\\{\"apiVersion\":\"v1\",\"kind\":\"List\",\\s*");
 
-  private final Dispatcher next;
   private volatile Map<String, String> documents = Map.of();
-  private volatile ApiDiscovery discovery;
   private volatile OpenApiDocuments openApi;
 
   DiscoveryDispatcher(Dispatcher next) {
-    this.next = next;
+    super(next);
   }
 
   /** The JSON documents to serve, by path, and the resources and OpenAPI documents behind them. */
   void serve(Map<String, String> documents, ApiDiscovery discovery, OpenApiDocuments openApi) {
     this.documents = Map.copyOf(documents);
-    this.discovery = discovery;
+    serve(discovery);
     this.openApi = openApi;
   }
 
@@ -56,7 +53,7 @@ final class DiscoveryDispatcher extends Dispatcher {
     boolean get = request.method() == HttpMethod.GET;
     String document = documents.get(path);
     if (document != null && get) {
-      return json(200, document);
+      return StatusResponses.json(200, document);
     }
     if (get && (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz"))) {
       return new MockResponse()
@@ -65,36 +62,31 @@ final class DiscoveryDispatcher extends Dispatcher {
           .setBody("ok");
     }
     if (get && openApi != null && path.equals("/openapi/v3")) {
-      return json(200, openApi.index());
+      return StatusResponses.json(200, openApi.index());
     }
     if (get && openApi != null && path.startsWith("/openapi/v3/")) {
       return openApi
           .document(path.substring("/openapi/v3/".length()))
-          .map(doc -> json(200, doc))
+          .map(doc -> StatusResponses.json(200, doc))
           .orElseGet(DiscoveryDispatcher::notFound);
     }
     Optional<ApiPath> resource = ApiPath.parse(uri);
+    ApiDiscovery apis = discovery();
     boolean known =
-        discovery == null
+        apis == null
             || CANNED.contains(path)
-            || resource.filter(r -> discovery.has(r.groupVersion(), r.resource())).isPresent();
+            || resource.filter(r -> apis.has(r.groupVersion(), r.resource())).isPresent();
     if (!known) {
       return notFound();
     }
     if (resource.filter(r -> r.query().containsKey("dryRun")).isPresent()) {
       // The mock would store the object; better no dry run than a real one.
-      return json(
+      return StatusResponses.failure(
           400,
-          Serialization.asJson(
-              new StatusBuilder()
-                  .withStatus("Failure")
-                  .withMessage(
-                      "the sandbox does not do dry runs (dryRun); leave out --dry-run=server")
-                  .withReason("BadRequest")
-                  .withCode(400)
-                  .build()));
+          "BadRequest",
+          "the sandbox does not do dry runs (dryRun); leave out --dry-run=server");
     }
-    MockResponse answer = next.dispatch(request);
+    MockResponse answer = pass(request);
     return resource.isPresent() ? typed(resource.get(), answer) : answer;
   }
 
@@ -114,7 +106,7 @@ final class DiscoveryDispatcher extends Dispatcher {
     }
     String body = new String(answer.getBody().getBytes(), StandardCharsets.UTF_8);
     Matcher list = MOCK_LIST.matcher(body);
-    ApiDiscovery apis = discovery;
+    ApiDiscovery apis = discovery();
     Optional<String> kind =
         apis == null
             ? Optional.empty()
@@ -133,28 +125,10 @@ final class DiscoveryDispatcher extends Dispatcher {
 
   /** The API server's answer for a path it does not serve. */
   static MockResponse notFound() {
-    return json(
+    return StatusResponses.failure(
         404,
-        Serialization.asJson(
-            new StatusBuilder()
-                .withStatus("Failure")
-                .withMessage("the server could not find the requested resource")
-                .withReason("NotFound")
-                .withNewDetails()
-                .endDetails()
-                .withCode(404)
-                .build()));
-  }
-
-  private static MockResponse json(int code, String body) {
-    return new MockResponse()
-        .setResponseCode(code)
-        .setHeader("Content-Type", "application/json")
-        .setBody(body);
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
+        "NotFound",
+        "the server could not find the requested resource",
+        new StatusDetailsBuilder().build());
   }
 }

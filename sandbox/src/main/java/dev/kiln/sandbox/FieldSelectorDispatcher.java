@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -23,19 +21,12 @@ import java.util.Optional;
  * and applied to what the store answers. A field the kind lacks is refused with 400, as the API
  * server does. A workaround (docs/design.md#workarounds).
  */
-final class FieldSelectorDispatcher extends Dispatcher {
+final class FieldSelectorDispatcher extends ChainedDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Dispatcher next;
-  private volatile ApiDiscovery discovery;
-
+  /** {@link #serve} the resources, to know which are namespaced. */
   FieldSelectorDispatcher(Dispatcher next) {
-    this.next = next;
-  }
-
-  /** The resources, to know which are namespaced. */
-  void serve(ApiDiscovery discovery) {
-    this.discovery = discovery;
+    super(next);
   }
 
   @Override
@@ -45,7 +36,7 @@ final class FieldSelectorDispatcher extends Dispatcher {
         || parsed.isEmpty()
         || !parsed.get().isCollection()
         || !parsed.get().query().containsKey("fieldSelector")) {
-      return next.dispatch(request);
+      return pass(request);
     }
     ApiPath path = parsed.get();
     FieldSelector selector;
@@ -54,7 +45,7 @@ final class FieldSelectorDispatcher extends Dispatcher {
     } catch (IllegalArgumentException e) {
       return badRequest("invalid field selector: " + e.getMessage());
     }
-    ApiDiscovery apis = discovery;
+    ApiDiscovery apis = discovery();
     boolean namespaced =
         apis == null
             || apis.resource(path.groupVersion(), path.resource())
@@ -65,7 +56,7 @@ final class FieldSelectorDispatcher extends Dispatcher {
       return badRequest(refused.get());
     }
     MockResponse answer =
-        next.dispatch(
+        pass(
             new RecordedRequest(
                 request.getHttpVersion(),
                 request.method(),
@@ -92,31 +83,13 @@ final class FieldSelectorDispatcher extends Dispatcher {
         }
       }
       o.set("items", kept);
-      return new MockResponse()
-          .setResponseCode(200)
-          .setHeader("Content-Type", "application/json")
-          .setBody(o.toString());
+      return StatusResponses.json(200, o.toString());
     } catch (IOException e) {
       return answer;
     }
   }
 
   private static MockResponse badRequest(String message) {
-    return new MockResponse()
-        .setResponseCode(400)
-        .setHeader("Content-Type", "application/json")
-        .setBody(
-            Serialization.asJson(
-                new StatusBuilder()
-                    .withStatus("Failure")
-                    .withMessage(message)
-                    .withReason("BadRequest")
-                    .withCode(400)
-                    .build()));
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
+    return StatusResponses.failure(400, "BadRequest", message);
   }
 }

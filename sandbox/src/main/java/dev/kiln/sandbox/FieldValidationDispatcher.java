@@ -3,8 +3,6 @@ package dev.kiln.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -22,28 +20,22 @@ import java.util.stream.Collectors;
  * Secret is caught in the sandbox as it is on a cluster. Kiln's kinds are checked against their
  * CRDs by {@link AdmissionDispatcher}.
  */
-final class FieldValidationDispatcher extends Dispatcher {
+final class FieldValidationDispatcher extends ChainedDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Dispatcher next;
   private final ModelSchemas models = new ModelSchemas();
-  private volatile ApiDiscovery discovery;
 
+  /** {@link #serve} the resources, to know each one's kind. */
   FieldValidationDispatcher(Dispatcher next) {
-    this.next = next;
-  }
-
-  /** The resources, to know each one's kind. */
-  void serve(ApiDiscovery discovery) {
-    this.discovery = discovery;
+    super(next);
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     Optional<ApiPath> parsed = ApiPath.parse(request.getPath());
-    ApiDiscovery apis = discovery;
+    ApiDiscovery apis = discovery();
     if (parsed.isEmpty() || apis == null || !checked(request, parsed.get())) {
-      return next.dispatch(request);
+      return pass(request);
     }
     ApiPath path = parsed.get();
     String directive = path.query().getOrDefault("fieldValidation", "");
@@ -52,7 +44,7 @@ final class FieldValidationDispatcher extends Dispatcher {
             .map(APIResource::getKind)
             .flatMap(kind -> ModelSchemas.modelClass(path.groupVersion(), kind));
     if (!(directive.equals("Strict") || directive.equals("Warn")) || model.isEmpty()) {
-      return next.dispatch(request);
+      return pass(request);
     }
     List<String> unknown;
     try {
@@ -61,35 +53,27 @@ final class FieldValidationDispatcher extends Dispatcher {
         unknown = UnknownFields.of(body, models.add(model.get()), models.schemas());
       }
     } catch (IOException e) {
-      return next.dispatch(request); // the store reports an unreadable body
+      return pass(request); // the store reports an unreadable body
     }
     if (unknown.isEmpty()) {
-      return next.dispatch(request);
+      return pass(request);
     }
     String kind = model.get().getSimpleName();
     if (directive.equals("Strict")) {
-      return new MockResponse()
-          .setResponseCode(400)
-          .setHeader("Content-Type", "application/json")
-          .setBody(
-              Serialization.asJson(
-                  new StatusBuilder()
-                      .withStatus("Failure")
-                      .withMessage(
-                          kind
-                              + " in version \""
-                              + path.version()
-                              + "\" cannot be handled as a "
-                              + kind
-                              + ": strict decoding error: "
-                              + unknown.stream()
-                                  .map(f -> "unknown field \"" + f + "\"")
-                                  .collect(Collectors.joining(", ")))
-                      .withReason("BadRequest")
-                      .withCode(400)
-                      .build()));
+      return StatusResponses.failure(
+          400,
+          "BadRequest",
+          kind
+              + " in version \""
+              + path.version()
+              + "\" cannot be handled as a "
+              + kind
+              + ": strict decoding error: "
+              + unknown.stream()
+                  .map(f -> "unknown field \"" + f + "\"")
+                  .collect(Collectors.joining(", ")));
     }
-    MockResponse answer = next.dispatch(request);
+    MockResponse answer = pass(request);
     unknown.forEach(f -> answer.addHeader("Warning", "299 - \"unknown field \\\"" + f + "\\\"\""));
     return answer;
   }
@@ -106,10 +90,5 @@ final class FieldValidationDispatcher extends Dispatcher {
             && !path.isCollection()
             && contentType != null
             && contentType.startsWith("application/merge-patch+json"));
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
   }
 }

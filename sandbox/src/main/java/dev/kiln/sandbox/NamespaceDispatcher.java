@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -34,12 +33,11 @@ import org.slf4j.LoggerFactory;
  * owned) and removes the namespace once nothing is left. The namespaces the API server protects
  * ({@code default}, {@code kube-system}, {@code kube-public}) cannot be deleted.
  */
-final class NamespaceDispatcher extends Dispatcher {
+final class NamespaceDispatcher extends ChainedDispatcher {
   private static final Logger log = LoggerFactory.getLogger(NamespaceDispatcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> PROTECTED = Set.of("default", "kube-system", "kube-public");
 
-  private final Dispatcher next;
   private final Set<String> terminating = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService controller =
       Executors.newSingleThreadScheduledExecutor(
@@ -48,27 +46,22 @@ final class NamespaceDispatcher extends Dispatcher {
             t.setDaemon(true);
             return t;
           });
-  private volatile ApiDiscovery discovery;
 
+  /** {@link #serve} the resources to empty a namespace of. */
   NamespaceDispatcher(Dispatcher next) {
-    this.next = next;
-  }
-
-  /** The resources to empty a namespace of. */
-  void serve(ApiDiscovery discovery) {
-    this.discovery = discovery;
+    super(next);
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     Optional<ApiPath> parsed = ApiPath.parse(request.getPath());
     if (parsed.isEmpty()) {
-      return next.dispatch(request);
+      return pass(request);
     }
     ApiPath path = parsed.get();
     boolean namespaces = path.group().isEmpty() && path.resource().equals("namespaces");
     if (request.method() == HttpMethod.POST && namespaces && path.isCollection()) {
-      return next.dispatch(active(request));
+      return pass(active(request));
     }
     if (request.method() == HttpMethod.POST && path.namespace() != null && path.isCollection()) {
       if (terminating.contains(path.namespace())) {
@@ -78,20 +71,12 @@ final class NamespaceDispatcher extends Dispatcher {
                 + path.namespace()
                 + " because it is being terminated");
       }
-      if (LocalRequests.get(next, "/api/v1/namespaces/" + path.namespace()).code() == 404) {
-        return json(
+      if (LocalRequests.get(next(), "/api/v1/namespaces/" + path.namespace()).code() == 404) {
+        return StatusResponses.failure(
             404,
-            Serialization.asJson(
-                new StatusBuilder()
-                    .withStatus("Failure")
-                    .withMessage("namespaces \"" + path.namespace() + "\" not found")
-                    .withReason("NotFound")
-                    .withNewDetails()
-                    .withName(path.namespace())
-                    .withKind("namespaces")
-                    .endDetails()
-                    .withCode(404)
-                    .build()));
+            "NotFound",
+            "namespaces \"" + path.namespace() + "\" not found",
+            new StatusDetailsBuilder().withName(path.namespace()).withKind("namespaces").build());
       }
     }
     if (request.method() == HttpMethod.DELETE
@@ -100,7 +85,7 @@ final class NamespaceDispatcher extends Dispatcher {
         && path.subresource() == null) {
       return delete(path.name());
     }
-    return next.dispatch(request);
+    return pass(request);
   }
 
   /** A namespace's create with {@code status.phase: Active}, as the API server sets it. */
@@ -127,7 +112,7 @@ final class NamespaceDispatcher extends Dispatcher {
       return forbidden("namespaces", "namespace " + name + " may not be deleted");
     }
     String path = "/api/v1/namespaces/" + name;
-    MockResponse current = LocalRequests.get(next, path);
+    MockResponse current = LocalRequests.get(next(), path);
     if (current.code() != 200) {
       return current;
     }
@@ -142,7 +127,8 @@ final class NamespaceDispatcher extends Dispatcher {
           return marked;
         }
         var unused = controller.submit(() -> finish(name));
-        return json(200, new String(marked.getBody().getBytes(), StandardCharsets.UTF_8));
+        return StatusResponses.json(
+            200, new String(marked.getBody().getBytes(), StandardCharsets.UTF_8));
       }
       return current; // already being deleted
     } catch (IOException | RuntimeException e) {
@@ -167,7 +153,7 @@ final class NamespaceDispatcher extends Dispatcher {
 
   /** Asks for every object in the namespace to be deleted; returns how many there were. */
   private int deleteContents(String namespace) {
-    ApiDiscovery apis = discovery;
+    ApiDiscovery apis = discovery();
     if (apis == null) {
       return 0;
     }
@@ -188,7 +174,7 @@ final class NamespaceDispatcher extends Dispatcher {
     }
     int found = 0;
     for (String collection : collections) {
-      MockResponse list = LocalRequests.get(next, collection);
+      MockResponse list = LocalRequests.get(next(), collection);
       if (list.code() != 200 || list.getBody() == null) {
         continue;
       }
@@ -212,7 +198,7 @@ final class NamespaceDispatcher extends Dispatcher {
         body == null
             ? Headers.builder().build()
             : Headers.builder().add("Content-Type", "application/json").build();
-    return next.dispatch(
+    return pass(
         new RecordedRequest(
             "HTTP/1.1",
             method,
@@ -222,31 +208,17 @@ final class NamespaceDispatcher extends Dispatcher {
   }
 
   private static MockResponse forbidden(String resource, String message) {
-    return json(
+    return StatusResponses.failure(
         403,
-        Serialization.asJson(
-            new StatusBuilder()
-                .withStatus("Failure")
-                .withMessage(resource + " is forbidden: " + message)
-                .withReason("Forbidden")
-                .withNewDetails()
-                .withKind(resource)
-                .endDetails()
-                .withCode(403)
-                .build()));
-  }
-
-  private static MockResponse json(int code, String body) {
-    return new MockResponse()
-        .setResponseCode(code)
-        .setHeader("Content-Type", "application/json")
-        .setBody(body);
+        "Forbidden",
+        resource + " is forbidden: " + message,
+        new StatusDetailsBuilder().withKind(resource).build());
   }
 
   /** Stops emptying namespaces. */
   @Override
   public void shutdown() {
     controller.shutdownNow();
-    next.shutdown();
+    super.shutdown();
   }
 }

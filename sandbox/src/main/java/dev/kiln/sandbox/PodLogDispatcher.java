@@ -23,16 +23,15 @@ import java.util.regex.Pattern;
  * (default: the pod's first container) and {@code tailLines}. {@code --follow} returns what there
  * is so far.
  */
-final class PodLogDispatcher extends Dispatcher {
+final class PodLogDispatcher extends ChainedDispatcher {
   private static final Pattern PATH =
       Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(?:\\?(.*))?$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Dispatcher next;
   private final Path pods;
 
   PodLogDispatcher(Dispatcher next, Path pods) {
-    this.next = next;
+    super(next);
     this.pods = pods;
   }
 
@@ -40,12 +39,12 @@ final class PodLogDispatcher extends Dispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     Matcher m = PATH.matcher(request.getPath());
     if (request.method() != HttpMethod.GET || !m.matches()) {
-      return next.dispatch(request);
+      return pass(request);
     }
     Map<String, String> query = query(m.group(3));
     String ns = m.group(1);
     String pod = m.group(2);
-    MockResponse object = LocalRequests.get(next, "/api/v1/namespaces/" + ns + "/pods/" + pod);
+    MockResponse object = LocalRequests.get(next(), "/api/v1/namespaces/" + ns + "/pods/" + pod);
     if (object.code() != 200) {
       return object; // the API server's 404 for a pod that does not exist
     }
@@ -87,10 +86,5 @@ final class PodLogDispatcher extends Dispatcher {
       }
     }
     return out;
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
   }
 }

@@ -1,7 +1,5 @@
 package dev.kiln.sandbox;
 
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -16,12 +14,11 @@ import java.nio.charset.StandardCharsets;
  * mock cannot apply, is refused with 415 saying so (the mock's own answer reads "The Unknown "" is
  * invalid"). Answers are JSON whatever the client prefers, as kubectl accepts.
  */
-final class RequestBodyDispatcher extends Dispatcher {
+final class RequestBodyDispatcher extends ChainedDispatcher {
   private static final String STRATEGIC_MERGE = "application/strategic-merge-patch+json";
-  private final Dispatcher next;
 
   RequestBodyDispatcher(Dispatcher next) {
-    this.next = next;
+    super(next);
   }
 
   @Override
@@ -35,7 +32,7 @@ final class RequestBodyDispatcher extends Dispatcher {
     if (!KubeProtobuf.isProtobuf(contentType)
         || request.getBody() == null
         || request.getBody().size() == 0) {
-      return next.dispatch(request);
+      return pass(request);
     }
     String json;
     try {
@@ -43,7 +40,7 @@ final class RequestBodyDispatcher extends Dispatcher {
     } catch (IllegalArgumentException e) {
       return unsupported(e.getMessage());
     }
-    return next.dispatch(
+    return pass(
         new RecordedRequest(
             request.getHttpVersion(),
             request.method(),
@@ -53,21 +50,6 @@ final class RequestBodyDispatcher extends Dispatcher {
   }
 
   private static MockResponse unsupported(String message) {
-    return new MockResponse()
-        .setResponseCode(415)
-        .setHeader("Content-Type", "application/json")
-        .setBody(
-            Serialization.asJson(
-                new StatusBuilder()
-                    .withStatus("Failure")
-                    .withMessage(message)
-                    .withReason("UnsupportedMediaType")
-                    .withCode(415)
-                    .build()));
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
+    return StatusResponses.failure(415, "UnsupportedMediaType", message);
   }
 }

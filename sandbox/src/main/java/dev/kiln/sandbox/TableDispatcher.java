@@ -25,15 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * answered here; watches are streamed by {@link ApiListener}, which asks {@link #table} for each
  * event's row. A kind without a printer gets the mock's answer (kubectl then prints NAME and AGE).
  */
-final class TableDispatcher extends Dispatcher {
+final class TableDispatcher extends ChainedDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Dispatcher next;
   private final Clock clock;
   private final Map<String, Tables.Printer> custom = new ConcurrentHashMap<>();
 
   TableDispatcher(Dispatcher next, Clock clock) {
-    this.next = next;
+    super(next);
     this.clock = clock;
   }
 
@@ -78,9 +77,9 @@ final class TableDispatcher extends Dispatcher {
         || path.get().isWatch()
         || path.get().subresource() != null
         || printer(path.get().key()).isEmpty()) {
-      return next.dispatch(request);
+      return pass(request);
     }
-    MockResponse answer = next.dispatch(request);
+    MockResponse answer = pass(request);
     if (answer.code() != 200 || answer.getBody() == null) {
       return answer;
     }
@@ -95,20 +94,10 @@ final class TableDispatcher extends Dispatcher {
       }
       String rv = body.path("metadata").path("resourceVersion").asText("");
       return table(path.get().key(), items, rv)
-          .map(
-              t ->
-                  new MockResponse()
-                      .setResponseCode(200)
-                      .setHeader("Content-Type", "application/json")
-                      .setBody(t.toString()))
+          .map(t -> StatusResponses.json(200, t.toString()))
           .orElse(answer);
     } catch (IOException e) {
       return answer;
     }
-  }
-
-  @Override
-  public void shutdown() {
-    next.shutdown();
   }
 }
