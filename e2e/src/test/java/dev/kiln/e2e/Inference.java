@@ -12,8 +12,6 @@ import java.time.Duration;
 /** An Open Inference Protocol client for the scenarios: one Iris row in, class scores out. */
 final class Inference {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Inference() {}
 
@@ -35,13 +33,14 @@ final class Inference {
             + data
             + "]}]}";
     HttpResponse<String> answer =
-        HTTP.send(
-            HttpRequest.newBuilder(base.resolve("/v2/models/" + model + "/infer"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        client()
+            .send(
+                HttpRequest.newBuilder(base.resolve("/v2/models/" + model + "/infer"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {
       throw new IOException("infer answered " + answer.statusCode() + ": " + answer.body());
     }
@@ -53,8 +52,19 @@ final class Inference {
     return scores;
   }
 
+  /**
+   * A client of its own for every call, so that no call reuses another's connection. The Service
+   * proxy (like kube-proxy) pins a kept-alive connection to the pod that took it; once a roll-out
+   * replaces that pod, a call sent on the old connection races its close and fails with no answer
+   * at all, which is not what a client connecting to the rolled-out server sees.
+   */
+  private static HttpClient client() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
   static int status(URI url) throws IOException, InterruptedException {
-    return HTTP.send(
+    return client()
+        .send(
             HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();
