@@ -107,14 +107,7 @@ class ContainerModeIT {
             .filter(p -> p.getMetadata().getName().startsWith("iris-quickstart-1"))
             .findFirst()
             .orElseThrow();
-    assertThat(
-            cluster
-                .client()
-                .pods()
-                .inNamespace(ns)
-                .withName(trainer.getMetadata().getName())
-                .inContainer("trainer")
-                .getLog())
+    assertThat(cluster.log(ns, trainer, "trainer"))
         .as("kubectl logs: what the container printed")
         .contains("kiln-trainer:");
   }

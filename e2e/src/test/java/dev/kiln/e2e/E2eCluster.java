@@ -1,6 +1,7 @@
 package dev.kiln.e2e;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.v1alpha1.ModelServer;
 import dev.kiln.api.v1alpha1.TrainingJob;
@@ -70,10 +71,7 @@ final class E2eCluster implements AutoCloseable {
    * of an engine ({@link ContainerMode}) or processes of this machine.
    */
   static E2eCluster start(Class<?> suite, Map<String, String> images, RuntimeChoice runtime) {
-    Optional<String> kubeconfig =
-        Optional.ofNullable(System.getProperty("kiln.e2e.kubeconfig"))
-            .or(() -> Optional.ofNullable(System.getenv("KILN_E2E_KUBECONFIG")))
-            .filter(s -> !s.isBlank());
+    Optional<String> kubeconfig = realClusterKubeconfig();
     if (kubeconfig.isPresent()) {
       try {
         String yaml = Files.readString(Path.of(kubeconfig.get()));
@@ -94,6 +92,22 @@ final class E2eCluster implements AutoCloseable {
             notice -> System.out.println("sandbox: " + notice),
             runtime);
     return new E2eCluster(sandbox, sandbox.client());
+  }
+
+  /**
+   * As {@link #start(Class, Map)} for a suite that only the sandbox can run (its test images are
+   * not published, say): against a real cluster the suite is skipped, saying {@code why}.
+   */
+  static E2eCluster startSandboxOnly(Class<?> suite, Map<String, String> images, String why) {
+    assumeTrue(realClusterKubeconfig().isEmpty(), why);
+    return start(suite, images);
+  }
+
+  /** The kubeconfig of a real cluster to run against, if one is given. */
+  private static Optional<String> realClusterKubeconfig() {
+    return Optional.ofNullable(System.getProperty("kiln.e2e.kubeconfig"))
+        .or(() -> Optional.ofNullable(System.getenv("KILN_E2E_KUBECONFIG")))
+        .filter(s -> !s.isBlank());
   }
 
   boolean isSandbox() {
@@ -180,6 +194,29 @@ final class E2eCluster implements AutoCloseable {
 
   List<Pod> pods(String namespace, String label, String value) {
     return client.pods().inNamespace(namespace).withLabel(label, value).list().getItems();
+  }
+
+  /** The pods a Job started for one completion index (retries included). */
+  List<Pod> jobPods(String namespace, String job, int completionIndex) {
+    return pods(namespace, "job-name", job).stream()
+        .filter(
+            p ->
+                String.valueOf(completionIndex)
+                    .equals(
+                        p.getMetadata()
+                            .getAnnotations()
+                            .get("batch.kubernetes.io/job-completion-index")))
+        .toList();
+  }
+
+  /** What a container of the pod printed, as {@code kubectl logs -c <container>} shows it. */
+  String log(String namespace, Pod pod, String container) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .inContainer(container)
+        .getLog();
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.v1alpha1.Failure;
 import dev.kiln.api.v1alpha1.TrainingJob;
@@ -24,10 +23,10 @@ class MissingPythonPackageIT {
   static void start() {
     PythonOnHost.assumeImportable(Map.of());
     cluster =
-        E2eCluster.start(
+        E2eCluster.startSandboxOnly(
             MissingPythonPackageIT.class,
-            Map.of(IMAGE, "e2e/src/test/resources/images/missing-package"));
-    assumeTrue(cluster.isSandbox(), "only the sandbox runs images with the host's Python");
+            Map.of(IMAGE, "e2e/src/test/resources/images/missing-package"),
+            "only the sandbox runs images with the host's Python");
   }
 
   @AfterAll

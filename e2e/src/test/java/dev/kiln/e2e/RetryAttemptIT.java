@@ -1,13 +1,10 @@
 package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.v1alpha1.TrainingJob;
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -27,9 +24,10 @@ class RetryAttemptIT {
   static void start() {
     PythonOnHost.assumeImportable(Map.of());
     cluster =
-        E2eCluster.start(
-            RetryAttemptIT.class, Map.of(IMAGE, "e2e/src/test/resources/images/retries"));
-    assumeTrue(cluster.isSandbox(), "the test image is not published: the sandbox builds it");
+        E2eCluster.startSandboxOnly(
+            RetryAttemptIT.class,
+            Map.of(IMAGE, "e2e/src/test/resources/images/retries"),
+            "the test image is not published: the sandbox builds it");
   }
 
   @AfterAll
@@ -97,9 +95,9 @@ class RetryAttemptIT {
             "second-worker",
             t -> assertThat(t.getStatus().getPhase()).isEqualTo(TrainingJobPhase.Succeeded));
 
-    assertThat(trainerLogs(ns, "second-worker-1", "0"))
+    assertThat(trainerLogs(ns, "second-worker-1", 0))
         .containsExactly("worker 0 start 1 was told attempt 1");
-    assertThat(trainerLogs(ns, "second-worker-1", "1"))
+    assertThat(trainerLogs(ns, "second-worker-1", 1))
         .containsExactlyInAnyOrder(
             "worker 1 start 1 was told attempt 1", "worker 1 start 2 was told attempt 2");
     assertThat(tj.getStatus().getAttempts())
@@ -108,30 +106,11 @@ class RetryAttemptIT {
   }
 
   /** The first line each trainer of the Job (of one completion index, when given) logged. */
-  private static List<String> trainerLogs(String ns, String job, String index) {
-    return cluster.pods(ns, "job-name", job).stream()
-        .filter(p -> index == null || index.equals(completionIndex(p)))
-        .map(p -> firstLine(ns, p))
+  private static List<String> trainerLogs(String ns, String job, Integer index) {
+    List<Pod> pods =
+        index == null ? cluster.pods(ns, "job-name", job) : cluster.jobPods(ns, job, index);
+    return pods.stream()
+        .map(p -> cluster.log(ns, p, "trainer").lines().findFirst().orElse(""))
         .toList();
-  }
-
-  private static String completionIndex(Pod pod) {
-    return pod.getMetadata().getAnnotations().get("batch.kubernetes.io/job-completion-index");
-  }
-
-  private static String firstLine(String ns, Pod pod) {
-    Path log =
-        cluster
-            .sandbox()
-            .dir()
-            .resolve("pods")
-            .resolve(ns)
-            .resolve(pod.getMetadata().getName())
-            .resolve("trainer.log");
-    try {
-      return Files.readAllLines(log).get(0);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

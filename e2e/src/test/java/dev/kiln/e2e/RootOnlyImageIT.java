@@ -1,7 +1,6 @@
 package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.v1alpha1.PodSecurityLevel;
 import dev.kiln.api.v1alpha1.TrainingJob;
@@ -22,9 +21,10 @@ class RootOnlyImageIT {
   @BeforeAll
   static void start() {
     cluster =
-        E2eCluster.start(
-            RootOnlyImageIT.class, Map.of(IMAGE, "e2e/src/test/resources/images/root-only"));
-    assumeTrue(cluster.isSandbox(), "the test image is not published: the sandbox builds none");
+        E2eCluster.startSandboxOnly(
+            RootOnlyImageIT.class,
+            Map.of(IMAGE, "e2e/src/test/resources/images/root-only"),
+            "the test image is not published: the sandbox builds none");
   }
 
   @AfterAll

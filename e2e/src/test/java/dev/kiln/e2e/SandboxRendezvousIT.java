@@ -1,12 +1,9 @@
 package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.v1alpha1.TrainingJobPhase;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,12 +25,12 @@ class SandboxRendezvousIT {
   static void start() {
     PythonOnHost.assumeImportable(Map.of());
     cluster =
-        E2eCluster.start(
+        E2eCluster.startSandboxOnly(
             SandboxRendezvousIT.class,
             Map.of(
                 SOCKETS, "e2e/src/test/resources/images/rendezvous",
-                GLOO, "e2e/src/test/resources/images/gloo"));
-    assumeTrue(cluster.isSandbox(), "the test images are not published: the sandbox builds none");
+                GLOO, "e2e/src/test/resources/images/gloo"),
+            "the test images are not published: the sandbox builds none");
   }
 
   @AfterAll
@@ -83,20 +80,8 @@ class SandboxRendezvousIT {
   }
 
   /** The trainer's log of the pod with this completion index. */
-  private static String log(String ns, String tj, int index) throws Exception {
-    Pod pod =
-        cluster.pods(ns, "job-name", tj + "-1").stream()
-            .filter(
-                p ->
-                    String.valueOf(index)
-                        .equals(
-                            p.getMetadata()
-                                .getAnnotations()
-                                .get("batch.kubernetes.io/job-completion-index")))
-            .findFirst()
-            .orElseThrow();
-    Path log =
-        cluster.sandbox().dir().resolve("pods").resolve(ns).resolve(pod.getMetadata().getName());
-    return Files.readString(log.resolve("trainer.log"));
+  private static String log(String ns, String tj, int index) {
+    Pod pod = cluster.jobPods(ns, tj + "-1", index).stream().findFirst().orElseThrow();
+    return cluster.log(ns, pod, "trainer");
   }
 }

@@ -100,12 +100,8 @@ class UnreadableObjectsIT {
               assertReportedOnce("two-replicas");
             });
 
-    // More causes to reconcile: a pod labelled as each object's appears (its informer maps it to
-    // the object), the watches end and the informers list everything again. Nothing is written or
-    // announced again.
-    strayPod("many-workers", KilnLabels.TRAINING_JOB);
-    strayPod("two-replicas", KilnLabels.MODEL_SERVER);
-    cluster.faults().dropWatches();
+    // Nothing is written or announced again, whatever else makes the operator look at them.
+    moreCausesToReconcile("many-workers", "two-replicas");
     await()
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(8))
@@ -155,11 +151,8 @@ class UnreadableObjectsIT {
                   "x-conditions", "status.conditions: Invalid value: \"x\": must be a list");
             });
 
-    // More causes to reconcile: a pod labelled as each object's appears, the watches end and the
-    // informers list everything again. Nothing is written or announced again.
-    strayPod("many-attempts", KilnLabels.TRAINING_JOB);
-    strayPod("x-conditions", KilnLabels.MODEL_SERVER);
-    cluster.faults().dropWatches();
+    // Nothing is written or announced again, whatever else makes the operator look at them.
+    moreCausesToReconcile("many-attempts", "x-conditions");
     await()
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(8))
@@ -364,6 +357,16 @@ class UnreadableObjectsIT {
         Serialization.unmarshal(Serialization.asJson(typed), GenericKubernetesResource.class);
     raw.setAdditionalProperty("spec", spec);
     cluster.client().genericKubernetesResources(kind).inNamespace(NS).resource(raw).create();
+  }
+
+  /**
+   * More causes to reconcile both objects: a pod labelled as each object's appears (its informer
+   * maps it to the object), then the watches end and the informers list everything again.
+   */
+  private void moreCausesToReconcile(String trainingJob, String modelServer) {
+    strayPod(trainingJob, KilnLabels.TRAINING_JOB);
+    strayPod(modelServer, KilnLabels.MODEL_SERVER);
+    cluster.faults().dropWatches();
   }
 
   /** A pod that is not the object's child but carries its label: a cause to reconcile it. */
